@@ -1,0 +1,107 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/dts-exporter/dts_exporter/internal/config"
+	"github.com/dts-exporter/dts_exporter/internal/dts"
+	"github.com/dts-exporter/dts_exporter/internal/tencent"
+)
+
+// Target is one (account, region) of one cloud. Concurrent scrapes of a target
+// share one round of API calls: a Prometheus HA pair does not double the cost.
+type Target struct {
+	Provider string
+	Account  string
+	Region   string
+
+	source dts.Source
+	round  singleflight.Group
+}
+
+// NewTarget wraps a source as a target.
+func NewTarget(provider, account, region string, source dts.Source) *Target {
+	return &Target{Provider: provider, Account: account, Region: region, source: source}
+}
+
+// Collect returns the target's snapshot, joining a round already under way.
+// It returns by ctx's deadline even if the cloud does not answer.
+func (t *Target) Collect(ctx context.Context) dts.Snapshot {
+	if ctx.Err() != nil {
+		return t.timedOut(ctx)
+	}
+	ch := t.round.DoChan("round", func() (any, error) {
+		// The round is shared, so one scraper going away must not cancel it
+		// for the others; the deadline still bounds it.
+		rctx := context.WithoutCancel(ctx)
+		if dl, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithDeadline(rctx, dl)
+			defer cancel()
+		}
+		return t.source.Collect(rctx), nil
+	})
+	select {
+	case <-ctx.Done():
+		return t.timedOut(ctx)
+	case res := <-ch:
+		return res.Val.(dts.Snapshot)
+	}
+}
+
+// timedOut is the snapshot of a target whose round did not finish in time.
+func (t *Target) timedOut(ctx context.Context) dts.Snapshot {
+	err := &dts.APIError{Provider: t.Provider, Code: "Timeout", Class: dts.ClassTimeout,
+		Message: fmt.Sprintf("collection of %s/%s did not finish before the scrape deadline: %v", t.Account, t.Region, ctx.Err())}
+	return dts.Snapshot{Families: []dts.FamilyResult{{Name: "all", Err: err}}}
+}
+
+// NewTargets builds one target per (account, region) of the configuration.
+// API calls are counted on api, with the target's labels.
+func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Target, error) {
+	var targets []*Target
+	for _, acct := range cfg.Accounts {
+		limits := tencent.NewLimits()
+		for _, region := range acct.Regions {
+			observe := api.observer(acct.Provider, acct.Name, region)
+			var (
+				src dts.Source
+				err error
+			)
+			switch acct.Provider {
+			case tencent.ProviderName:
+				src, err = tencent.New(tencent.Options{
+					Account:  acct,
+					Region:   region,
+					Limits:   limits,
+					Observer: observe,
+					Logger:   logger.With("provider", acct.Provider, "account", acct.Name, "region", region),
+					Retries:  2,
+				})
+			default:
+				err = fmt.Errorf("provider %q is not implemented", acct.Provider)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("account %s, region %s: %w", acct.Name, region, err)
+			}
+			targets = append(targets, NewTarget(acct.Provider, acct.Name, region, src))
+		}
+	}
+	return targets, nil
+}
+
+// observer returns the CallObserver of one target.
+func (m *APIMetrics) observer(provider, account, region string) dts.CallObserver {
+	return func(action string, took time.Duration, err error) {
+		m.Requests.WithLabelValues(provider, action, dts.CodeOf(err)).Inc()
+		m.Duration.WithLabelValues(provider, action).Observe(took.Seconds())
+		if err != nil {
+			m.Errors.WithLabelValues(provider, account, region, action, string(dts.ClassOf(err))).Inc()
+		}
+	}
+}

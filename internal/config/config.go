@@ -1,0 +1,307 @@
+// Package config loads and validates the exporter's YAML configuration.
+//
+// Parsing is strict: an unknown key, a wrong type or an invalid value is an
+// error naming the field and what is allowed, never a warning.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Accounts []Account `yaml:"accounts"`
+}
+
+// Account is one cloud account. Each of its regions is one collection target.
+type Account struct {
+	// Name is unique and becomes the `account` label.
+	Name     string   `yaml:"name"`
+	Provider string   `yaml:"provider"`
+	Regions  []string `yaml:"regions"`
+	// Endpoint optionally overrides the API base URL, e.g. http://127.0.0.1:8080.
+	Endpoint    string      `yaml:"endpoint,omitempty"`
+	Credentials Credentials `yaml:"credentials,omitempty"`
+	// Collect lists the API families to call; empty means the provider's default.
+	Collect []string `yaml:"collect,omitempty"`
+}
+
+// Credentials are optional: without them the provider SDK's standard chain
+// applies (environment, profile file, instance role).
+type Credentials struct {
+	SecretID      string `yaml:"secret_id,omitempty"`
+	SecretKey     Secret `yaml:"secret_key,omitempty"`
+	SecretKeyFile string `yaml:"secret_key_file,omitempty"`
+
+	// key is SecretKey, or the content of SecretKeyFile, resolved at load time.
+	key Secret
+}
+
+// Static reports whether the file holds credentials (otherwise the SDK's
+// default chain applies).
+func (c Credentials) Static() bool { return c.SecretID != "" }
+
+// Key returns the secret key, read from secret_key or secret_key_file.
+func (c Credentials) Key() Secret { return c.key }
+
+// WithKey returns a copy of c with its key set, for configs built in code.
+func (c Credentials) WithKey(key string) Credentials {
+	c.SecretKey = Secret(key)
+	c.key = Secret(key)
+	return c
+}
+
+// ProviderSpec says what an account of one provider may collect.
+type ProviderSpec struct {
+	// Collect lists the API families this provider implements.
+	Collect []string
+	// DefaultCollect is used when an account's collect list is empty.
+	DefaultCollect []string
+}
+
+// Providers lists the providers this build implements.
+var Providers = map[string]ProviderSpec{
+	"tencent": {
+		Collect:        []string{"sync_jobs"},
+		DefaultCollect: []string{"sync_jobs"},
+	},
+}
+
+var (
+	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
+	regionRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
+)
+
+// Load reads, parses and validates the file at path. Relative key file paths
+// are resolved against the file's directory.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(data, filepath.Dir(path))
+}
+
+// Parse parses and validates a configuration; baseDir resolves relative paths.
+func Parse(data []byte, baseDir string) (*Config, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("parse config: %w", err)
+	}
+	cfg := &Config{}
+	if len(root.Content) > 0 {
+		if err := checkKnownFields(&root, reflect.TypeFor[Config](), ""); err != nil {
+			return nil, err
+		}
+		if err := root.Decode(cfg); err != nil {
+			return nil, fmt.Errorf("parse config: %w", err)
+		}
+	}
+	if err := cfg.prepare(baseDir); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// prepare applies defaults, resolves key files and validates; it reports every
+// problem it finds, each naming its field.
+func (c *Config) prepare(baseDir string) error {
+	var errs []error
+	fail := func(path, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if len(c.Accounts) == 0 {
+		fail("accounts", "at least one account is required")
+	}
+	seen := map[string]int{}
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		p := fmt.Sprintf("accounts[%d]", i)
+		switch {
+		case a.Name == "":
+			fail(p+".name", "is required")
+		case !nameRE.MatchString(a.Name):
+			fail(p+".name", "%q is not allowed (use letters, digits and _ . : -, starting with a letter or digit)", a.Name)
+		default:
+			if j, dup := seen[a.Name]; dup {
+				fail(p+".name", "%q is already used by accounts[%d]; names must be unique", a.Name, j)
+			}
+			seen[a.Name] = i
+		}
+
+		spec, known := Providers[a.Provider]
+		switch {
+		case a.Provider == "":
+			fail(p+".provider", "is required (allowed: %s)", allowedProviders())
+		case !known:
+			fail(p+".provider", "%q is not supported (allowed: %s)", a.Provider, allowedProviders())
+		}
+
+		if len(a.Regions) == 0 {
+			fail(p+".regions", "at least one region is required, e.g. [ap-guangzhou]")
+		}
+		for j, r := range a.Regions {
+			rp := fmt.Sprintf("%s.regions[%d]", p, j)
+			if !regionRE.MatchString(r) {
+				fail(rp, "%q is not a region id (expected lower-case words joined by '-', e.g. ap-guangzhou)", r)
+			} else if slices.Index(a.Regions, r) != j {
+				fail(rp, "%q is listed twice", r)
+			}
+		}
+
+		if a.Endpoint != "" {
+			if err := checkEndpoint(a.Endpoint); err != nil {
+				fail(p+".endpoint", "%v", err)
+			}
+		}
+
+		if err := a.Credentials.resolve(baseDir); err != nil {
+			fail(p+".credentials", "%v", err)
+		}
+
+		if known {
+			if len(a.Collect) == 0 {
+				a.Collect = slices.Clone(spec.DefaultCollect)
+			}
+			for j, fam := range a.Collect {
+				cp := fmt.Sprintf("%s.collect[%d]", p, j)
+				if !slices.Contains(spec.Collect, fam) {
+					fail(cp, "%q is not an API family of provider %s (allowed: %s)", fam, a.Provider, strings.Join(spec.Collect, ", "))
+				} else if slices.Index(a.Collect, fam) != j {
+					fail(cp, "%q is listed twice", fam)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func allowedProviders() string {
+	names := make([]string, 0, len(Providers))
+	for n := range Providers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL", raw)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%q must start with http:// or https://", raw)
+	case u.Host == "":
+		return fmt.Errorf("%q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("must not contain credentials; use the credentials block")
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	return nil
+}
+
+func (c *Credentials) resolve(baseDir string) error {
+	hasKey, hasFile := c.SecretKey != "", c.SecretKeyFile != ""
+	switch {
+	case c.SecretID == "" && !hasKey && !hasFile:
+		return nil // the SDK's default chain applies
+	case c.SecretID == "":
+		return errors.New("secret_id is required when secret_key or secret_key_file is set")
+	case hasKey && hasFile:
+		return errors.New("set only one of secret_key and secret_key_file")
+	case !hasKey && !hasFile:
+		return errors.New("secret_id needs secret_key or secret_key_file")
+	case hasKey:
+		c.key = c.SecretKey
+		return nil
+	}
+	path := c.SecretKeyFile
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(baseDir, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		// The os error names the path and the reason, never the content.
+		return fmt.Errorf("secret_key_file: %w", err)
+	}
+	key := strings.TrimSpace(string(data))
+	if key == "" {
+		return fmt.Errorf("secret_key_file: %s is empty", path)
+	}
+	c.key = Secret(key)
+	return nil
+}
+
+// checkKnownFields rejects mapping keys that the target type does not have,
+// naming the key's path, its line and the allowed keys. yaml.v3's own
+// KnownFields check reports Go type names instead of config paths.
+func checkKnownFields(n *yaml.Node, t reflect.Type, path string) error {
+	for n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return checkKnownFields(n, t.Elem(), path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return nil // the decoder reports the type mismatch
+		}
+		for i, c := range n.Content {
+			if err := checkKnownFields(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		fields := map[string]reflect.Type{}
+		var names []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			fields[name] = f.Type
+			names = append(names, name)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i]
+			ft, ok := fields[key.Value]
+			if !ok {
+				where := path
+				if where == "" {
+					where = "top level"
+				}
+				return fmt.Errorf("%s: unknown field %q on line %d (allowed: %s)", where, key.Value, key.Line, strings.Join(names, ", "))
+			}
+			child := key.Value
+			if path != "" {
+				child = path + "." + key.Value
+			}
+			if err := checkKnownFields(n.Content[i+1], ft, child); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
