@@ -305,3 +305,12 @@ func checkKnownFields(n *yaml.Node, t reflect.Type, path string) error {
 	}
 	return nil
 }
+
+// String implements fmt.Stringer: fmt cannot call Secret's methods on the
+// unexported resolved key, so Credentials masks itself as a whole.
+func (c Credentials) String() string {
+	return fmt.Sprintf("{secret_id:%s secret_key:%s secret_key_file:%s}", c.SecretID, c.key, c.SecretKeyFile)
+}
+
+// GoString implements fmt.GoStringer, for %#v.
+func (c Credentials) GoString() string { return "config.Credentials" + c.String() }

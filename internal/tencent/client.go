@@ -188,6 +188,11 @@ func (s *Source) call(ctx context.Context, action string, fn func(context.Contex
 		}
 		start := time.Now()
 		err := fn(ctx, client)
+		if err != nil && ctx.Err() != nil {
+			// The SDK flattens a context error into ClientError.NetworkError
+			// and drops the wrapped error; the context tells the truth.
+			err = ctx.Err()
+		}
 		err = s.convert(action, err)
 		s.observe(action, time.Since(start), err)
 		if err == nil || dts.ClassOf(err) != dts.ClassThrottled || attempt >= s.retries {
