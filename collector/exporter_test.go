@@ -31,6 +31,9 @@ func (f *fakeSource) Collect(ctx context.Context) dts.Snapshot {
 	if f.delay > 0 {
 		select {
 		case <-ctx.Done():
+			// As a real source does: its calls fail with the context's error.
+			return dts.Snapshot{Families: []dts.FamilyResult{{Name: "sync_jobs",
+				Err: &dts.APIError{Code: "ClientError.Timeout", Class: dts.ClassTimeout}}}}
 		case <-time.After(f.delay):
 		}
 	}

@@ -75,6 +75,7 @@ func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Ta
 			)
 			switch acct.Provider {
 			case tencent.ProviderName:
+				api.initErrors(acct.Provider, acct.Name, region, tencent.Actions(acct.Collect))
 				src, err = tencent.New(tencent.Options{
 					Account:  acct,
 					Region:   region,
@@ -93,6 +94,16 @@ func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Ta
 		}
 	}
 	return targets, nil
+}
+
+// initErrors makes a target's error counters start at 0, so that the first
+// error is an increase that rate() and increase() can see.
+func (m *APIMetrics) initErrors(provider, account, region string, actions []string) {
+	for _, action := range actions {
+		for _, class := range dts.ErrorClasses {
+			m.Errors.WithLabelValues(provider, account, region, action, string(class))
+		}
+	}
 }
 
 // observer returns the CallObserver of one target.

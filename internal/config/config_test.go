@@ -158,3 +158,22 @@ func TestKeyFileRelativeToConfig(t *testing.T) {
 		t.Errorf("key = %q, want the file beside the config", got)
 	}
 }
+
+// TestExampleConfig keeps config.example.yaml valid.
+func TestExampleConfig(t *testing.T) {
+	example, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tencent-prod.key"), []byte("k\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse(example, dir)
+	if err != nil {
+		t.Fatalf("config.example.yaml is invalid: %v", err)
+	}
+	if len(cfg.Accounts) != 2 || cfg.Accounts[1].Credentials.Static() {
+		t.Errorf("unexpected example: %+v", cfg.Accounts)
+	}
+}

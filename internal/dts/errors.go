@@ -19,6 +19,9 @@ const (
 	ClassOther     ErrorClass = "other"
 )
 
+// ErrorClasses lists every class, in a stable order.
+var ErrorClasses = []ErrorClass{ClassThrottled, ClassAuth, ClassNotFound, ClassTimeout, ClassMalformed, ClassOther}
+
 // APIError is a failed cloud API call. Providers build it from SDK errors and
 // must keep Message free of response bodies: SDK parse errors quote the whole
 // body, which can carry database passwords and temporary keys.

@@ -280,6 +280,21 @@ func truncate(s string) string {
 	return s
 }
 
+// familyActions lists the API actions each family calls.
+var familyActions = map[string][]string{
+	"sync_jobs": {"DescribeSyncJobs"},
+}
+
+// Actions returns the API actions the given families call, so that their
+// error counters can start at zero.
+func Actions(families []string) []string {
+	var actions []string
+	for _, f := range families {
+		actions = append(actions, familyActions[f]...)
+	}
+	return actions
+}
+
 // Collect implements dts.Source: it runs the account's API families in turn.
 func (s *Source) Collect(ctx context.Context) dts.Snapshot {
 	var snap dts.Snapshot
