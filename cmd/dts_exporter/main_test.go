@@ -222,4 +222,3 @@ func TestBadFlagsExitNonZero(t *testing.T) {
 		t.Errorf("the error does not name the file: %s", errOut.String())
 	}
 }
-

@@ -40,7 +40,9 @@ func TestUnsignedRequestIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out struct{ Response struct{ Error struct{ Code string } } }
+	var out struct {
+		Response struct{ Error struct{ Code string } }
+	}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
 	}
