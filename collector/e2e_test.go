@@ -7,9 +7,9 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +21,7 @@ import (
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/simulator"
 	"github.com/dts-exporter/dts_exporter/internal/tencent"
+	"github.com/dts-exporter/dts_exporter/internal/testutil"
 )
 
 const (
@@ -36,28 +37,10 @@ const (
 
 var e2eClock = func() time.Time { return time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC) }
 
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type e2e struct {
 	sim  *simulator.Server
 	srv  *httptest.Server
-	logs *syncBuffer
+	logs *testutil.Buffer
 }
 
 // newE2E serves the exporter over a simulator: account "prod" has a 251-job
@@ -96,7 +79,7 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	self := prometheus.NewRegistry()
 	api := NewAPIMetrics(self)
@@ -171,14 +154,7 @@ func renderLabels(labels map[string]string) string {
 	for n := range labels {
 		names = append(names, n)
 	}
-	// Exposition parsing yields labels sorted by name.
-	for i := range names {
-		for j := i + 1; j < len(names); j++ {
-			if names[j] < names[i] {
-				names[i], names[j] = names[j], names[i]
-			}
-		}
-	}
+	slices.Sort(names) // exposition parsing yields labels sorted by name
 	parts := make([]string, len(names))
 	for i, n := range names {
 		parts[i] = n + "=" + labels[n]

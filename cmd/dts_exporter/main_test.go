@@ -11,31 +11,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/dts-exporter/dts_exporter/internal/testutil"
 )
-
-// lockedBuffer collects output written from the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -65,11 +48,11 @@ func get(t *testing.T, url string) string {
 }
 
 // startDemoExporter runs the program as `dts_exporter --demo` would.
-func startDemoExporter(t *testing.T) (base string, logs *lockedBuffer) {
+func startDemoExporter(t *testing.T) (base string, logs *testutil.Buffer) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	logs = &lockedBuffer{}
+	logs = &testutil.Buffer{}
 	exited := make(chan int, 1)
 	go func() { exited <- run(ctx, []string{"--demo", "--web.listen-address=" + addr}, io.Discard, logs) }()
 	t.Cleanup(func() {
