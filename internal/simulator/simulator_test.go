@@ -3,10 +3,16 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	dtsapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/dts/v20211206"
 )
 
 func newTestServer(t *testing.T, jobs int) (*Server, string) {
@@ -107,5 +113,33 @@ func TestFaultsAreCountedAndExpire(t *testing.T) {
 	}
 	if s.Calls("DescribeSyncJobs") != 3 {
 		t.Errorf("calls = %d, want 3", s.Calls("DescribeSyncJobs"))
+	}
+}
+
+// TestLimitOutOfRangeIsRefused sends signed requests through the SDK with
+// Limit outside [1,100], which the cloud refuses.
+func TestLimitOutOfRangeIsRefused(t *testing.T) {
+	_, url := newTestServer(t, 3)
+	prof := profile.NewClientProfile()
+	prof.HttpProfile.Scheme = "HTTP"
+	prof.HttpProfile.Endpoint = strings.TrimPrefix(url, "http://")
+	client, err := dtsapi.NewClient(common.NewCredential("AKIDt", "key"), "ap-guangzhou", prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []uint64{0, 101} {
+		req := dtsapi.NewDescribeSyncJobsRequest()
+		req.Limit = common.Uint64Ptr(limit)
+		_, err := client.DescribeSyncJobs(req)
+		var sdkErr *tcerr.TencentCloudSDKError
+		if !errors.As(err, &sdkErr) || sdkErr.Code != "InvalidParameterValue.InvalidParameterValueError" {
+			t.Errorf("Limit %d: error %v, want InvalidParameterValue.InvalidParameterValueError", limit, err)
+		}
+	}
+	req := dtsapi.NewDescribeSyncJobsRequest()
+	req.Limit = common.Uint64Ptr(100)
+	resp, err := client.DescribeSyncJobs(req)
+	if err != nil || resp.Response.TotalCount == nil || *resp.Response.TotalCount != 3 {
+		t.Errorf("Limit 100: %v", err)
 	}
 }
