@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,16 +18,6 @@ import (
 
 	"github.com/dts-exporter/dts_exporter/internal/testutil"
 )
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 func get(t *testing.T, url string) string {
 	t.Helper()
@@ -50,7 +39,7 @@ func get(t *testing.T, url string) string {
 // startDemoExporter runs the program as `dts_exporter --demo` would.
 func startDemoExporter(t *testing.T) (base string, logs *testutil.Buffer) {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &testutil.Buffer{}
 	exited := make(chan int, 1)
