@@ -167,6 +167,15 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 		counts[job.Kind]++
 		emitJob(ch, t, job)
 	}
+	seenChecks := map[[2]string]bool{}
+	for _, c := range snap.Checks {
+		key := [2]string{string(c.Kind), c.JobID}
+		if seenChecks[key] {
+			continue
+		}
+		seenChecks[key] = true
+		emitCheck(ch, t, c)
+	}
 	for kind := range kindOK {
 		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(counts[kind]), withLabels(tl, string(kind))...)
 	}
@@ -206,6 +215,36 @@ func emitJob(ch chan<- prometheus.Metric, t *Target, job dts.Job) {
 			gauge(jobStepStatusDesc, boolValue(st == step.Status), no, step.ID, step.Name, string(st))
 		}
 		optional(jobStepProgressDesc, step.Progress, no, step.ID)
+	}
+}
+
+// emitCheck writes every series of one job's pre-check.
+func emitCheck(ch chan<- prometheus.Metric, t *Target, c dts.Check) {
+	id := []string{t.Provider, t.Account, t.Region, string(c.Kind), c.JobID}
+	gauge := func(d *prometheus.Desc, v float64, extra ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, withLabels(id, extra...)...)
+	}
+	for _, st := range dts.CheckStatuses {
+		gauge(checkStatusDesc, boolValue(st == c.Status), string(st))
+	}
+	if c.Passed != nil {
+		gauge(checkPassedDesc, boolValue(*c.Passed))
+	}
+	if c.Progress != nil {
+		gauge(checkProgressDesc, *c.Progress)
+	}
+	seen := map[[2]string]bool{}
+	for _, step := range c.Steps {
+		no := strconv.FormatUint(step.No, 10)
+		if seen[[2]string{no, step.ID}] {
+			continue
+		}
+		seen[[2]string{no, step.ID}] = true
+		for _, st := range dts.CheckStepStatuses {
+			gauge(checkStepStatusDesc, boolValue(st == step.Status), no, step.ID, step.Name, string(st))
+		}
+		gauge(checkStepErrorsDesc, float64(step.Errors), no, step.ID)
+		gauge(checkStepWarningsDesc, float64(step.Warnings), no, step.ID)
 	}
 }
 

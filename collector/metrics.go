@@ -60,6 +60,25 @@ var (
 		"Data volume the target database is behind the source, in bytes (the API's MB taken as 2^20 bytes); absent when not applicable.",
 		identityLabels)
 
+	checkStatusDesc = newDesc("check_status",
+		"Status of the job's last pre-check task, one series per status: 1 for the current status, 0 for the others.",
+		withLabels(identityLabels, "status"))
+	checkPassedDesc = newDesc("check_passed",
+		"1 if the job's last pre-check passed (with or without warnings), 0 if it did not; absent while it runs.",
+		identityLabels)
+	checkProgressDesc = newDesc("check_progress_ratio",
+		"Progress of the job's last pre-check from 0 to 1.",
+		identityLabels)
+	checkStepStatusDesc = newDesc("check_step_status",
+		"Result of each pre-check step, one series per status: 1 for the current status, 0 for the others.",
+		withLabels(identityLabels, "step_no", "step_id", "step_name", "status"))
+	checkStepErrorsDesc = newDesc("check_step_errors",
+		"Number of errors a pre-check step reported.",
+		withLabels(identityLabels, "step_no", "step_id"))
+	checkStepWarningsDesc = newDesc("check_step_warnings",
+		"Number of warnings a pre-check step reported.",
+		withLabels(identityLabels, "step_no", "step_id"))
+
 	collectorSuccessDesc = prometheus.NewDesc("dts_exporter_collector_success",
 		"1 if the API family (collector) succeeded in the last collection of the target, 0 otherwise.",
 		withLabels(targetLabels, "collector"), nil)
@@ -72,7 +91,9 @@ var (
 var allDescs = []*prometheus.Desc{
 	upDesc, jobsDesc, jobInfoDesc, jobStatusDesc, jobPhaseDesc, jobProgressDesc,
 	jobStepCurrentDesc, jobStepsDesc, jobStepStatusDesc, jobStepProgressDesc,
-	jobDelayDesc, jobLagBytesDesc, collectorSuccessDesc, collectorDurationDesc,
+	jobDelayDesc, jobLagBytesDesc,
+	checkStatusDesc, checkPassedDesc, checkProgressDesc, checkStepStatusDesc, checkStepErrorsDesc, checkStepWarningsDesc,
+	collectorSuccessDesc, collectorDurationDesc,
 }
 
 // APIMetrics are the exporter's own long-lived counters about its cloud API

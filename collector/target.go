@@ -66,7 +66,7 @@ func (t *Target) timedOut(ctx context.Context) dts.Snapshot {
 func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Target, error) {
 	var targets []*Target
 	for _, acct := range cfg.Accounts {
-		limits := tencent.NewLimits()
+		limits := tencent.NewLimits(acct.RateLimits)
 		for _, region := range acct.Regions {
 			observe := api.observer(acct.Provider, acct.Name, region)
 			var (

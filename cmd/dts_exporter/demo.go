@@ -29,7 +29,7 @@ func startDemo() (*config.Config, func() error, error) {
     credentials:
       secret_id: %s
       secret_key: %s
-    collect: [sync_jobs]
+    collect: [sync_jobs, sync_checks, migration_jobs, migration_checks, legacy_sync]
 `, url, id, key)
 	cfg, err := config.Parse([]byte(yml), ".")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,10 @@ type Account struct {
 	Credentials Credentials `yaml:"credentials,omitempty"`
 	// Collect lists the API families to call; empty means the provider's default.
 	Collect []string `yaml:"collect,omitempty"`
+	// RateLimits overrides the client-side limit of API actions, in
+	// requests per second, e.g. {DescribeCheckSyncJobResult: 10}. Actions
+	// not listed keep their documented limit.
+	RateLimits map[string]float64 `yaml:"rate_limits,omitempty"`
 }
 
 // Credentials are optional: without them the provider SDK's standard chain
@@ -69,15 +74,30 @@ type ProviderSpec struct {
 	Collect []string
 	// DefaultCollect is used when an account's collect list is empty.
 	DefaultCollect []string
+	// RateLimits are the documented per-action limits (requests per
+	// second); their keys are the actions rate_limits may name.
+	RateLimits map[string]float64
 }
 
 // Providers lists the providers this build implements.
 var Providers = map[string]ProviderSpec{
 	"tencent": {
-		Collect:        []string{"sync_jobs"},
-		DefaultCollect: []string{"sync_jobs"},
+		Collect:        []string{"sync_jobs", "sync_checks", "migration_jobs", "migration_checks", "legacy_sync"},
+		DefaultCollect: []string{"sync_jobs", "sync_checks", "migration_jobs", "migration_checks"},
+		RateLimits: map[string]float64{
+			"DescribeSyncJobs":           100,
+			"DescribeCheckSyncJobResult": 20,
+			"DescribeMigrationJobs":      20,
+			"DescribeMigrationCheckJob":  20,
+			"DescribeSyncJobs.v20180330": 20,
+			"DescribeSyncCheckJob":       20,
+		},
 	},
 }
+
+// maxRateLimit bounds rate_limits values: far above any documented limit,
+// low enough to catch a typo such as 10000.
+const maxRateLimit = 1000
 
 var (
 	nameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]*$`)
@@ -182,6 +202,17 @@ func (c *Config) prepare(baseDir string) error {
 					fail(cp, "%q is not an API family of provider %s (allowed: %s)", fam, a.Provider, strings.Join(spec.Collect, ", "))
 				} else if slices.Index(a.Collect, fam) != j {
 					fail(cp, "%q is listed twice", fam)
+				}
+			}
+			actions := slices.Sorted(maps.Keys(spec.RateLimits))
+			for _, action := range slices.Sorted(maps.Keys(a.RateLimits)) {
+				rp := fmt.Sprintf("%s.rate_limits.%s", p, action)
+				v := a.RateLimits[action]
+				switch {
+				case !slices.Contains(actions, action):
+					fail(rp, "%q is not an API action of provider %s (allowed: %s)", action, a.Provider, strings.Join(actions, ", "))
+				case !(v > 0 && v <= maxRateLimit):
+					fail(rp, "%v is out of range: requests per second must be > 0 and <= %d", v, maxRateLimit)
 				}
 			}
 		}

@@ -27,8 +27,11 @@ func TestLoadValidConfig(t *testing.T) {
 	if !prod.Credentials.Static() || chain.Credentials.Static() {
 		t.Errorf("Static() = %v, %v; want true for file credentials, false for the default chain", prod.Credentials.Static(), chain.Credentials.Static())
 	}
-	if strings.Join(prod.Collect, ",") != "sync_jobs" {
-		t.Errorf("default collect = %v, want [sync_jobs]", prod.Collect)
+	if got := strings.Join(prod.Collect, ","); got != "sync_jobs,sync_checks,migration_jobs,migration_checks" {
+		t.Errorf("default collect = %v, want [sync_jobs sync_checks migration_jobs migration_checks]", got)
+	}
+	if got := strings.Join(chain.Collect, ","); got != "sync_jobs,legacy_sync" || chain.RateLimits["DescribeSyncJobs"] != 50 {
+		t.Errorf("collect = %v, rate_limits = %v; want [sync_jobs legacy_sync], DescribeSyncJobs 50", got, chain.RateLimits)
 	}
 	if chain.Endpoint != "http://127.0.0.1:8080" {
 		t.Errorf("endpoint = %q", chain.Endpoint)
@@ -42,7 +45,7 @@ func TestLoadBadConfigs(t *testing.T) {
 		file, want string
 	}{
 		{"invalid-unknown-top.yml", `top level: unknown field "acounts" on line 1 (allowed: accounts)`},
-		{"invalid-unknown-account-field.yml", `accounts[0]: unknown field "region" on line 4 (allowed: name, provider, regions, endpoint, credentials, collect)`},
+		{"invalid-unknown-account-field.yml", `accounts[0]: unknown field "region" on line 4 (allowed: name, provider, regions, endpoint, credentials, collect, rate_limits)`},
 		{"invalid-unknown-credentials-field.yml", `accounts[0].credentials: unknown field "secret" on line 6 (allowed: secret_id, secret_key, secret_key_file)`},
 		{"invalid-no-accounts.yml", `accounts: at least one account is required`},
 		{"invalid-missing-name.yml", `accounts[0].name: is required`},
@@ -60,7 +63,9 @@ func TestLoadBadConfigs(t *testing.T) {
 		{"invalid-key-and-file.yml", `accounts[0].credentials: set only one of secret_key and secret_key_file`},
 		{"invalid-unreadable-key-file.yml", `accounts[0].credentials: secret_key_file: open testdata/does-not-exist.key: no such file or directory`},
 		{"invalid-empty-key-file.yml", `accounts[0].credentials: secret_key_file: testdata/empty.key is empty`},
-		{"invalid-unknown-collect.yml", `accounts[0].collect[1]: "dms_tasks" is not an API family of provider tencent (allowed: sync_jobs)`},
+		{"invalid-unknown-collect.yml", `accounts[0].collect[1]: "dms_tasks" is not an API family of provider tencent (allowed: sync_jobs, sync_checks, migration_jobs, migration_checks, legacy_sync)`},
+		{"invalid-rate-limit-action.yml", `accounts[0].rate_limits.DescribeSyncJob: "DescribeSyncJob" is not an API action of provider tencent (allowed: DescribeCheckSyncJobResult, DescribeMigrationCheckJob, DescribeMigrationJobs, DescribeSyncCheckJob, DescribeSyncJobs, DescribeSyncJobs.v20180330)`},
+		{"invalid-rate-limit-value.yml", `accounts[0].rate_limits.DescribeCheckSyncJobResult: 0 is out of range: requests per second must be > 0 and <= 1000`},
 		{"invalid-regions-type.yml", "parse config: yaml: unmarshal errors:\n  line 4: cannot unmarshal !!str `ap-guan...` into []string"},
 		{"invalid-yaml.yml", `parse config: yaml: line 1: did not find expected '-' indicator`},
 	}

@@ -115,6 +115,7 @@ type Source interface {
 // Snapshot is the outcome of one collection round of a target.
 type Snapshot struct {
 	Jobs     []Job
+	Checks   []Check
 	Families []FamilyResult
 }
 

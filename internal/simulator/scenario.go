@@ -18,12 +18,27 @@ type Scenario struct {
 	// TencentSyncJobs maps a region to its number of sync jobs. Regions
 	// not listed answer with no jobs.
 	TencentSyncJobs map[string]int
+	// TencentMigrationJobs maps a region to its number of migration jobs.
+	TencentMigrationJobs map[string]int
+	// TencentLegacySyncJobs maps a region to its number of 2018-03-30 sync
+	// jobs. In regions not listed the 2018-03-30 API answers ActionOffline.
+	TencentLegacySyncJobs map[string]int
+	// SyncStatus, if set, overrides the status of sync job i of a region
+	// (tests build fleets with it). A "Checking" job still finishes its
+	// check as time passes.
+	SyncStatus func(region string, i int) string
 }
 
-// DemoScenario is the fleet of the --demo mode: a dozen Tencent sync jobs in
-// two regions, covering the common states.
+// DemoScenario is the fleet of the --demo mode: Tencent sync, migration and
+// 2018-03-30 sync jobs in two regions, covering the common states.
 func DemoScenario() Scenario {
-	return Scenario{TencentSyncJobs: map[string]int{"ap-guangzhou": 8, "ap-shanghai": 4}}
+	return Scenario{
+		TencentSyncJobs:      map[string]int{"ap-guangzhou": 8, "ap-shanghai": 4},
+		TencentMigrationJobs: map[string]int{"ap-guangzhou": 6, "ap-shanghai": 3},
+		// The 2018-03-30 API only in Guangzhou: Shanghai shows how an
+		// account without it is handled.
+		TencentLegacySyncJobs: map[string]int{"ap-guangzhou": 5},
+	}
 }
 
 // tcSyncPattern assigns statuses to jobs in turn. It holds every SyncJobInfo
@@ -88,7 +103,12 @@ func (s *Server) TencentSyncJobs(region string) []TCSyncJob {
 			id = jobID("sync-", fmt.Sprintf("%s/%d", region, salt), i)
 		}
 		seen[id] = true
-		jobs = append(jobs, tcSyncJob(sc.Epoch, now, region, ri, i, n, id))
+		status := tcSyncPattern[(i+7*ri)%len(tcSyncPattern)]
+		if sc.SyncStatus != nil {
+			status = sc.SyncStatus(region, i)
+		}
+		status = checkCycleStatus(status, sc.Epoch, now, i)
+		jobs = append(jobs, tcSyncJob(sc.Epoch, now, region, status, ri, i, n, id))
 	}
 	return jobs
 }
@@ -108,8 +128,7 @@ func jobID(prefix, region string, i int) string {
 	return b.String()
 }
 
-func tcSyncJob(epoch, now time.Time, region string, ri, i, n int, id string) TCSyncJob {
-	status := tcSyncPattern[(i+7*ri)%len(tcSyncPattern)]
+func tcSyncJob(epoch, now time.Time, region, status string, ri, i, n int, id string) TCSyncJob {
 	link := tcLinks[(i+ri)%len(tcLinks)]
 	created := epoch.Add(-time.Duration(n-i) * 3 * time.Hour)
 	started := epoch.Add(-time.Duration((i*137)%900) * time.Second)

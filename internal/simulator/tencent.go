@@ -15,9 +15,25 @@ import (
 	"time"
 )
 
-// tcActions lists the Tencent actions the simulator serves, with their API version.
-var tcActions = map[string]string{
-	"DescribeSyncJobs": "2021-12-06",
+// tcActions lists the Tencent actions the simulator serves, with the API
+// versions that have them.
+var tcActions = map[string][]string{
+	"DescribeSyncJobs":           {"2021-12-06", tcLegacyVersion},
+	"DescribeCheckSyncJobResult": {"2021-12-06"},
+	"DescribeMigrationJobs":      {"2021-12-06"},
+	"DescribeMigrationCheckJob":  {"2021-12-06"},
+	"DescribeSyncCheckJob":       {tcLegacyVersion},
+}
+
+const tcLegacyVersion = "2018-03-30"
+
+// callName is the name under which a call is counted and faults match: the
+// action, with ".v20180330" for the 2018-03-30 version of DescribeSyncJobs.
+func callName(action, version string) string {
+	if version == tcLegacyVersion && action == "DescribeSyncJobs" {
+		return action + ".v20180330"
+	}
+	return action
 }
 
 // tcError is an API 3.0 error: it travels with HTTP 200, inside Response.
@@ -41,7 +57,7 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		tcWriteError(w, *e)
 		return
 	}
-	want, ok := tcActions[action]
+	versions, ok := tcActions[action]
 	switch {
 	case action == "":
 		tcWriteError(w, tcError{"MissingParameter", "the X-TC-Action header is required"})
@@ -49,7 +65,7 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		tcWriteError(w, tcError{"InvalidAction", fmt.Sprintf("the action %s is not found", action)})
 		return
-	case version != want:
+	case !slices.Contains(versions, version):
 		tcWriteError(w, tcError{"NoSuchVersion", fmt.Sprintf("the version %q of action %s does not exist", version, action)})
 		return
 	}
@@ -59,7 +75,8 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if f := s.takeFault(action, region); f != nil {
+	name := callName(action, version)
+	if f := s.takeFault(name, region); f != nil {
 		if f.Delay > 0 {
 			select {
 			case <-r.Context().Done():
@@ -84,10 +101,87 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	switch action {
+	if version == tcLegacyVersion && !s.tcLegacyAvailable(region) {
+		tcWriteError(w, tcError{"ActionOffline", fmt.Sprintf("the action %s of version %s is offline", action, version)})
+		return
+	}
+	switch name {
 	case "DescribeSyncJobs":
 		s.tcDescribeSyncJobs(w, region, body)
+	case "DescribeCheckSyncJobResult":
+		s.tcDescribeCheckSyncJobResult(w, region, body)
+	case "DescribeMigrationJobs":
+		s.tcDescribeMigrationJobs(w, region, body)
+	case "DescribeMigrationCheckJob":
+		s.tcDescribeMigrationCheckJob(w, region, body)
+	case "DescribeSyncJobs.v20180330":
+		s.tcLegacyDescribeSyncJobs(w, region, body)
+	case "DescribeSyncCheckJob":
+		s.tcLegacyDescribeSyncCheckJob(w, region, body)
 	}
+}
+
+// tcDecode decodes a request body strictly: an unknown parameter is refused
+// as the cloud does (UnknownParameter).
+func tcDecode(w http.ResponseWriter, body []byte, req any) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req); err != nil {
+		tcWriteError(w, tcError{"UnknownParameter", "the request has an unknown or ill-typed parameter: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+// tcPaging checks Limit (default 20, [1,100]) and Offset.
+func tcPaging(w http.ResponseWriter, limitP, offsetP *int64) (limit, offset int64, ok bool) {
+	limit = 20
+	if limitP != nil {
+		limit = *limitP
+	}
+	if offsetP != nil {
+		offset = *offsetP
+	}
+	if limit < 1 || limit > 100 {
+		tcWriteError(w, tcError{"InvalidParameterValue.InvalidParameterValueError", fmt.Sprintf("Limit %d is out of range [1,100]", limit)})
+		return 0, 0, false
+	}
+	if offset < 0 {
+		tcWriteError(w, tcError{"InvalidParameterValue.InvalidParameterValueError", "Offset must not be negative"})
+		return 0, 0, false
+	}
+	return limit, offset, true
+}
+
+// tcPage cuts one page out of items.
+func tcPage[T any](items []T, limit, offset int64) []T {
+	page := []T{}
+	if offset < int64(len(items)) {
+		page = items[offset:min(int64(len(items)), offset+limit)]
+	}
+	return page
+}
+
+// tcJobIDRequest is the request of the check APIs.
+type tcJobIDRequest struct {
+	JobId *string
+}
+
+// tcJobID decodes a check request and returns its required JobId.
+func tcJobID(w http.ResponseWriter, body []byte) (string, bool) {
+	var req tcJobIDRequest
+	if !tcDecode(w, body, &req) {
+		return "", false
+	}
+	if req.JobId == nil || *req.JobId == "" {
+		tcWriteError(w, tcError{"MissingParameter", "the JobId parameter is required"})
+		return "", false
+	}
+	return *req.JobId, true
+}
+
+func tcNotFound(w http.ResponseWriter, id string) {
+	tcWriteError(w, tcError{"ResourceNotFound.ResourceNotFoundError", fmt.Sprintf("the job %s does not exist", id)})
 }
 
 // tcVerify checks a TC3-HMAC-SHA256 signature the way the cloud does.
@@ -190,25 +284,11 @@ type tcDescribeSyncJobsRequest struct {
 
 func (s *Server) tcDescribeSyncJobs(w http.ResponseWriter, region string, body []byte) {
 	var req tcDescribeSyncJobsRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		tcWriteError(w, tcError{"UnknownParameter", "the request has an unknown or ill-typed parameter: " + err.Error()})
+	if !tcDecode(w, body, &req) {
 		return
 	}
-	limit, offset := int64(20), int64(0)
-	if req.Limit != nil {
-		limit = *req.Limit
-	}
-	if req.Offset != nil {
-		offset = *req.Offset
-	}
-	if limit < 1 || limit > 100 {
-		tcWriteError(w, tcError{"InvalidParameterValue.InvalidParameterValueError", fmt.Sprintf("Limit %d is out of range [1,100]", limit)})
-		return
-	}
-	if offset < 0 {
-		tcWriteError(w, tcError{"InvalidParameterValue.InvalidParameterValueError", "Offset must not be negative"})
+	limit, offset, ok := tcPaging(w, req.Limit, req.Offset)
+	if !ok {
 		return
 	}
 	if req.Order != nil && *req.Order != "CreateTime" {
@@ -240,10 +320,5 @@ func (s *Server) tcDescribeSyncJobs(w http.ResponseWriter, region string, body [
 		}
 		return c
 	})
-	total := len(jobs)
-	page := []TCSyncJob{}
-	if offset < int64(total) {
-		page = jobs[offset:min(int64(total), offset+limit)]
-	}
-	tcWrite(w, map[string]any{"TotalCount": total, "JobList": page, "RequestId": requestID()})
+	tcWrite(w, map[string]any{"TotalCount": len(jobs), "JobList": tcPage(jobs, limit, offset), "RequestId": requestID()})
 }

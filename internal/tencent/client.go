@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,33 +34,41 @@ const pageLimit = 100
 // answering full pages cannot hold a scrape forever.
 const maxPages = 1000
 
-// Documented default per-action rate limits (requests per second); actions
-// not listed get the most conservative documented limit.
-var actionRates = map[string]rate.Limit{
-	"DescribeSyncJobs": 100,
-}
-
-const defaultActionRate rate.Limit = 20
+// defaultActionRate applies to actions without a documented limit: the most
+// conservative one the API pages give.
+const defaultActionRate = 20
 
 // Limits holds the client-side rate limiters of one account, shared by all of
 // its regions: the vendor does not say whether its limits are per region.
 type Limits struct {
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	mu        sync.Mutex
+	overrides map[string]float64
+	limiters  map[string]*rate.Limiter
 }
 
-// NewLimits returns the limiters for one account.
-func NewLimits() *Limits { return &Limits{limiters: map[string]*rate.Limiter{}} }
+// NewLimits returns the limiters for one account: the documented per-action
+// limits (config.Providers), with the account's rate_limits overrides.
+func NewLimits(overrides map[string]float64) *Limits {
+	return &Limits{overrides: overrides, limiters: map[string]*rate.Limiter{}}
+}
+
+// Rate returns the limit of action in requests per second.
+func (l *Limits) Rate(action string) float64 {
+	if r, ok := l.overrides[action]; ok {
+		return r
+	}
+	if r, ok := config.Providers[ProviderName].RateLimits[action]; ok {
+		return r
+	}
+	return defaultActionRate
+}
 
 func (l *Limits) wait(ctx context.Context, action string) error {
 	l.mu.Lock()
 	lim, ok := l.limiters[action]
 	if !ok {
-		r, known := actionRates[action]
-		if !known {
-			r = defaultActionRate
-		}
-		lim = rate.NewLimiter(r, int(r))
+		r := l.Rate(action)
+		lim = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
 		l.limiters[action] = lim
 	}
 	l.mu.Unlock()
@@ -90,6 +99,12 @@ type Source struct {
 
 	mu     sync.Mutex
 	client *dtsapi.Client
+
+	// checks remembers finished pre-checks between rounds (see checks.go).
+	checks *checkCache
+	// legacyOffline logs, once per target, that the 2018-03-30 API answered
+	// that it is not available there.
+	legacyOffline sync.Once
 }
 
 var _ dts.Source = (*Source)(nil)
@@ -121,8 +136,9 @@ func New(opts Options) (*Source, error) {
 		prof:    prof,
 	}
 	if s.limits == nil {
-		s.limits = NewLimits()
+		s.limits = NewLimits(opts.Account.RateLimits)
 	}
+	s.checks = newCheckCache()
 	if s.observe == nil {
 		s.observe = func(string, time.Duration, error) {}
 	}
@@ -282,7 +298,11 @@ func truncate(s string) string {
 
 // familyActions lists the API actions each family calls.
 var familyActions = map[string][]string{
-	"sync_jobs": {"DescribeSyncJobs"},
+	"sync_jobs":        {"DescribeSyncJobs"},
+	"sync_checks":      {"DescribeCheckSyncJobResult"},
+	"migration_jobs":   {"DescribeMigrationJobs"},
+	"migration_checks": {"DescribeMigrationCheckJob"},
+	"legacy_sync":      {legacyListAction, "DescribeSyncCheckJob"},
 }
 
 // Actions returns the API actions the given families call, so that their
@@ -295,20 +315,74 @@ func Actions(families []string) []string {
 	return actions
 }
 
+// familyOrder is the order families run in: listings before the checks that
+// need their job lists.
+var familyOrder = []string{"sync_jobs", "migration_jobs", "legacy_sync", "sync_checks", "migration_checks"}
+
 // Collect implements dts.Source: it runs the account's API families in turn.
+// A check family reuses the job list its listing family made in the same
+// round, or lists the jobs itself when that family is not collected.
 func (s *Source) Collect(ctx context.Context) dts.Snapshot {
 	var snap dts.Snapshot
-	for _, family := range s.account.Collect {
+	type listing struct {
+		jobs []dts.Job
+		err  error
+		done bool
+	}
+	lists := map[string]*listing{"sync": {}, "migration": {}}
+	list := func(kind string) ([]dts.Job, error) {
+		l := lists[kind]
+		if !l.done {
+			if kind == "sync" {
+				l.jobs, l.err = s.syncJobs(ctx)
+			} else {
+				l.jobs, l.err = s.migrationJobs(ctx)
+			}
+			l.done = true
+		}
+		return l.jobs, l.err
+	}
+	for _, family := range familyOrder {
+		if !slices.Contains(s.account.Collect, family) {
+			continue
+		}
 		start := time.Now()
 		res := dts.FamilyResult{Name: family}
 		switch family {
 		case "sync_jobs":
 			res.Kind = dts.KindSync
-			jobs, err := s.syncJobs(ctx)
+			jobs, err := list("sync")
 			snap.Jobs = append(snap.Jobs, jobs...)
 			res.Err = err
-		default:
-			res.Err = fmt.Errorf("API family %q is not implemented for tencent", family)
+		case "migration_jobs":
+			res.Kind = dts.KindMigration
+			jobs, err := list("migration")
+			snap.Jobs = append(snap.Jobs, jobs...)
+			res.Err = err
+		case "legacy_sync":
+			res.Kind = dts.KindSync
+			jobs, checks, err := s.legacySync(ctx)
+			snap.Jobs = append(snap.Jobs, jobs...)
+			snap.Checks = append(snap.Checks, checks...)
+			res.Err = err
+		case "sync_checks":
+			jobs, err := list("sync")
+			if err != nil {
+				res.Err = fmt.Errorf("no sync job list to check: %w", err)
+				break
+			}
+			checks, err := s.collectChecks(ctx, syncChecks, jobs)
+			snap.Checks = append(snap.Checks, checks...)
+			res.Err = err
+		case "migration_checks":
+			jobs, err := list("migration")
+			if err != nil {
+				res.Err = fmt.Errorf("no migration job list to check: %w", err)
+				break
+			}
+			checks, err := s.collectChecks(ctx, migrationChecks, jobs)
+			snap.Checks = append(snap.Checks, checks...)
+			res.Err = err
 		}
 		res.Duration = time.Since(start)
 		snap.Families = append(snap.Families, res)
@@ -316,55 +390,78 @@ func (s *Source) Collect(ctx context.Context) dts.Snapshot {
 	return snap
 }
 
-// syncJobs pages through DescribeSyncJobs at the API maximum. Pages are asked
-// oldest first, so a job created while paging lands on the last page instead
-// of pushing a job already seen onto the next one; ids are deduplicated anyway.
-func (s *Source) syncJobs(ctx context.Context) ([]dts.Job, error) {
+// page is one page of a job listing.
+type page struct {
+	jobs []dts.Job
+	// n is the number of entries the API returned, usable or not.
+	n     int
+	total *uint64
+}
+
+// listAll pages through a job listing at the API maximum (Limit 100). Pages
+// are asked oldest first, so a job created while paging lands on the last
+// page instead of pushing a job already seen onto the next one; ids are
+// deduplicated anyway. It stops on a short page, on the reported total
+// (which may be null), and after maxPages whatever the API says.
+func (s *Source) listAll(ctx context.Context, action string, fetch func(ctx context.Context, offset uint64) (page, error)) ([]dts.Job, error) {
 	var (
-		jobs      []dts.Job
-		seen      = map[string]bool{}
-		total     uint64
-		haveTotal bool
+		jobs []dts.Job
+		seen = map[string]bool{}
 	)
-	for offset, page := uint64(0), 1; ; page++ {
+	for offset, n := uint64(0), 1; ; n++ {
+		p, err := fetch(ctx, offset)
+		if err != nil {
+			return nil, err
+		}
+		for _, job := range p.jobs {
+			if !seen[job.ID] {
+				seen[job.ID] = true
+				jobs = append(jobs, job)
+			}
+		}
+		offset += uint64(p.n)
+		switch {
+		case p.n < pageLimit, p.total != nil && offset >= *p.total:
+			return jobs, nil
+		case n >= maxPages:
+			s.logger.Warn("stopped paging: too many pages", "action", action, "pages", n, "jobs", len(jobs))
+			return jobs, nil
+		}
+	}
+}
+
+// emptyResponse is the error for an answer without a Response object.
+func emptyResponse(action string) error {
+	return &dts.APIError{Provider: ProviderName, Action: action, Code: "ClientError.EmptyResponse", Class: dts.ClassMalformed, Message: "response has no body"}
+}
+
+// syncJobs lists every sync job of the region with DescribeSyncJobs.
+func (s *Source) syncJobs(ctx context.Context) ([]dts.Job, error) {
+	const action = "DescribeSyncJobs"
+	return s.listAll(ctx, action, func(ctx context.Context, offset uint64) (page, error) {
 		req := dtsapi.NewDescribeSyncJobsRequest()
 		req.Limit = common.Uint64Ptr(pageLimit)
 		req.Offset = common.Uint64Ptr(offset)
 		req.Order = common.StringPtr("CreateTime")
 		req.OrderSeq = common.StringPtr("ASC")
 		var resp *dtsapi.DescribeSyncJobsResponse
-		err := s.call(ctx, "DescribeSyncJobs", func(ctx context.Context, c *dtsapi.Client) error {
+		err := s.call(ctx, action, func(ctx context.Context, c *dtsapi.Client) error {
 			var err error
 			resp, err = c.DescribeSyncJobsWithContext(ctx, req)
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return page{}, err
 		}
 		if resp == nil || resp.Response == nil {
-			return nil, &dts.APIError{Provider: ProviderName, Action: "DescribeSyncJobs", Code: "ClientError.EmptyResponse", Class: dts.ClassMalformed, Message: "response has no body"}
+			return page{}, emptyResponse(action)
 		}
-		r := resp.Response
-		if r.TotalCount != nil {
-			total, haveTotal = *r.TotalCount, true
-		}
-		for _, info := range r.JobList {
-			job, ok := s.syncJob(info)
-			if !ok || seen[job.ID] {
-				continue
+		p := page{n: len(resp.Response.JobList), total: resp.Response.TotalCount}
+		for _, info := range resp.Response.JobList {
+			if job, ok := s.syncJob(info); ok {
+				p.jobs = append(p.jobs, job)
 			}
-			seen[job.ID] = true
-			jobs = append(jobs, job)
 		}
-		offset += uint64(len(r.JobList))
-		// Stop on a short page, on the reported total (it may be null), and
-		// after a bounded number of pages whatever the API says.
-		switch {
-		case len(r.JobList) < pageLimit, haveTotal && offset >= total:
-			return jobs, nil
-		case page >= maxPages:
-			s.logger.Warn("stopped paging: too many pages", "action", "DescribeSyncJobs", "pages", page, "jobs", len(jobs))
-			return jobs, nil
-		}
-	}
+		return p, nil
+	})
 }
