@@ -87,7 +87,7 @@ func documentedMetrics(t *testing.T) []string {
 		section = section[:end+3]
 	}
 	var names []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\|").FindAllStringSubmatch(section, -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| (?:gauge|counter|histogram|summary) \\|").FindAllStringSubmatch(section, -1) {
 		names = append(names, m[1])
 	}
 	return names

@@ -31,6 +31,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		secretID  = app.Flag("secret-id", "Secret id the simulator accepts.").Default("AKIDsimulator").String()
 		keyFile   = app.Flag("secret-key-file", "File holding the secret key the simulator accepts (default: $DTS_SIMULATOR_SECRET_KEY, else 'simulator-secret-key').").String()
 		regions   = app.Flag("tencent.sync-jobs", "Sync jobs per region, as REGION=COUNT; repeatable.").Default("ap-guangzhou=8", "ap-shanghai=4").Strings()
+		migration = app.Flag("tencent.migration-jobs", "Migration jobs per region, as REGION=COUNT; repeatable.").Default("ap-guangzhou=6").Strings()
+		legacy    = app.Flag("tencent.legacy-sync-jobs", "2018-03-30 sync jobs per region, as REGION=COUNT; repeatable. Elsewhere that API answers ActionOffline.").Strings()
 		faultSpec = app.Flag("fault", "Inject a fault on every call of an action, as ACTION=ERROR_CODE (e.g. DescribeSyncJobs=RequestLimitExceeded) or ACTION=malformed; repeatable.").Strings()
 	)
 	app.UsageWriter(stdout)
@@ -54,15 +56,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		key = "simulator-secret-key"
 	}
 
-	scenario := simulator.Scenario{TencentSyncJobs: map[string]int{}}
-	for _, spec := range *regions {
-		region, count, ok := strings.Cut(spec, "=")
-		n, err := strconv.Atoi(count)
-		if !ok || err != nil || n < 0 || region == "" {
-			fmt.Fprintf(stderr, "dts_simulator: --tencent.sync-jobs: %q is not REGION=COUNT\n", spec)
+	scenario := simulator.Scenario{}
+	for _, f := range []struct {
+		flag  string
+		specs []string
+		into  *map[string]int
+	}{
+		{"tencent.sync-jobs", *regions, &scenario.TencentSyncJobs},
+		{"tencent.migration-jobs", *migration, &scenario.TencentMigrationJobs},
+		{"tencent.legacy-sync-jobs", *legacy, &scenario.TencentLegacySyncJobs},
+	} {
+		counts, err := regionCounts(f.specs)
+		if err != nil {
+			fmt.Fprintf(stderr, "dts_simulator: --%s: %v\n", f.flag, err)
 			return 2
 		}
-		scenario.TencentSyncJobs[region] = n
+		*f.into = counts
 	}
 	sim := simulator.New(simulator.Options{Credentials: map[string]string{*secretID: key}, Scenario: scenario})
 	for _, spec := range *faultSpec {
@@ -87,4 +96,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "dts_simulator listening on %s (secret id %s)\n", url, *secretID)
 	<-ctx.Done()
 	return 0
+}
+
+// regionCounts parses REGION=COUNT flags.
+func regionCounts(specs []string) (map[string]int, error) {
+	counts := map[string]int{}
+	for _, spec := range specs {
+		region, count, ok := strings.Cut(spec, "=")
+		n, err := strconv.Atoi(count)
+		if !ok || err != nil || n < 0 || region == "" {
+			return nil, fmt.Errorf("%q is not REGION=COUNT", spec)
+		}
+		counts[region] = n
+	}
+	return counts, nil
 }
