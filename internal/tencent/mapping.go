@@ -34,11 +34,7 @@ func (s *Source) syncJob(info *dtsapi.SyncJobInfo) (dts.Job, bool) {
 		DstRegion: str(info.DstRegion),
 		Status:    str(info.Status),
 	}
-	// The response has no link type field; the request's JobType filter
-	// spells it as <src>2<dst> (mysql2mysql), so we build the same name.
-	if job.SrcDBType != "" && job.DstDBType != "" {
-		job.Type = strings.ToLower(job.SrcDBType + "2" + job.DstDBType)
-	}
+	job.Type = linkType(job.SrcDBType, job.DstDBType)
 	job.Phase = SyncPhase(job.Status)
 	if job.Phase == dts.PhaseUnknown && !strings.EqualFold(job.Status, "unknown") {
 		s.logger.Debug("unknown sync job status", "job_id", job.ID, "status", job.Status)
@@ -67,14 +63,29 @@ func (s *Source) syncJob(info *dtsapi.SyncJobInfo) (dts.Job, bool) {
 		if si.StepNo != nil {
 			step.No = *si.StepNo
 		}
-		var known bool
-		step.Status, known = StepStatus(step.RawStatus)
-		if !known {
-			s.logger.Debug("unknown step status", "job_id", job.ID, "step_no", step.No, "status", step.RawStatus)
-		}
+		step.Status = s.stepStatus(job.ID, step.No, step.RawStatus)
 		job.Steps = append(job.Steps, step)
 	}
 	return job, true
+}
+
+// linkType is a job's link type. The responses have no such field; the
+// request's JobType filter spells it <src>2<dst> (mysql2mysql), so we build
+// the same name, or nothing when a side is unknown.
+func linkType(src, dst string) string {
+	if src == "" || dst == "" {
+		return ""
+	}
+	return strings.ToLower(src + "2" + dst)
+}
+
+// stepStatus normalizes a job step's status, logging a value we do not know.
+func (s *Source) stepStatus(jobID string, no uint64, raw string) dts.StepStatus {
+	st, known := StepStatus(raw)
+	if !known {
+		s.logger.Debug("unknown step status", "job_id", jobID, "step_no", no, "status", raw)
+	}
+	return st
 }
 
 func str(p *string) string {

@@ -97,9 +97,7 @@ func (s *Source) migrationJob(item *dtsapi.JobItem) (dts.Job, bool) {
 	if dst := item.DstInfo; dst != nil {
 		job.DstDBType, job.DstRegion = str(dst.DatabaseType), str(dst.Region)
 	}
-	if job.SrcDBType != "" && job.DstDBType != "" {
-		job.Type = strings.ToLower(job.SrcDBType + "2" + job.DstDBType)
-	}
+	job.Type = linkType(job.SrcDBType, job.DstDBType)
 	job.Phase = MigrationPhase(job.Status)
 	if job.Phase == dts.PhaseUnknown && !strings.EqualFold(job.Status, "unknown") {
 		s.logger.Debug("unknown migration job status", "job_id", job.ID, "status", job.Status)
@@ -130,11 +128,7 @@ func (s *Source) migrationJob(item *dtsapi.JobItem) (dts.Job, bool) {
 		if si.Percent != nil && *si.Percent <= 100 {
 			step.Progress = dts.Float(float64(*si.Percent) / 100)
 		}
-		var known bool
-		step.Status, known = StepStatus(step.RawStatus)
-		if !known {
-			s.logger.Debug("unknown step status", "job_id", job.ID, "step_no", step.No, "status", step.RawStatus)
-		}
+		step.Status = s.stepStatus(job.ID, step.No, step.RawStatus)
 		job.Steps = append(job.Steps, step)
 	}
 	return job, true
