@@ -192,11 +192,7 @@ func TestVendorCheckExamples(t *testing.T) {
 		t.Fatalf("dts_up = %v; logs:\n%s", up, e.logs.String())
 	}
 	key := func(kind, id string, extra ...string) string {
-		labels := map[string]string{"provider": "tencent", "account": "vendor", "region": guangzhou, "kind": kind, "job_id": id}
-		for i := 0; i+1 < len(extra); i += 2 {
-			labels[extra[i]] = extra[i+1]
-		}
-		return renderLabels(labels)
+		return labelKey(map[string]string{"provider": "tencent", "account": "vendor", "region": guangzhou, "kind": kind, "job_id": id}, extra...)
 	}
 	passed := series(mfs, "dts_check_passed")
 	status := series(mfs, "dts_check_status")
@@ -304,11 +300,7 @@ func TestMigrationJobs(t *testing.T) {
 		t.Errorf("%d DescribeMigrationJobs calls for 130 jobs, want 2", got)
 	}
 	key := func(id string, extra ...string) string {
-		labels := map[string]string{"provider": "tencent", "account": "prod", "region": guangzhou, "kind": "migration", "job_id": id}
-		for i := 0; i+1 < len(extra); i += 2 {
-			labels[extra[i]] = extra[i+1]
-		}
-		return renderLabels(labels)
+		return labelKey(map[string]string{"provider": "tencent", "account": "prod", "region": guangzhou, "kind": "migration", "job_id": id}, extra...)
 	}
 	if got := series(mfs, "dts_jobs")[renderLabels(map[string]string{"provider": "tencent", "account": "prod", "region": guangzhou, "kind": "migration"})]; got != 130 {
 		t.Errorf("dts_jobs{kind=migration} = %v, want 130", got)
@@ -430,30 +422,18 @@ func TestFailingCheckFamilyKeepsJobs(t *testing.T) {
 	}
 	success := series(mfs, "dts_exporter_collector_success")
 	for family, want := range map[string]float64{"sync_jobs": 1, "sync_checks": 0, "migration_jobs": 1, "migration_checks": 1} {
-		l := map[string]string{"collector": family}
-		for k, v := range target {
-			l[k] = v
-		}
-		if got := success[renderLabels(l)]; got != want {
+		if got := success[labelKey(target, "collector", family)]; got != want {
 			t.Errorf("collector_success{%s} = %v, want %v", family, got, want)
 		}
 	}
 	jobs := series(mfs, "dts_jobs")
 	for kind, want := range map[string]float64{"sync": 21, "migration": 20} {
-		l := map[string]string{"kind": kind}
-		for k, v := range target {
-			l[k] = v
-		}
-		if got := jobs[renderLabels(l)]; got != want {
+		if got := jobs[labelKey(target, "kind", kind)]; got != want {
 			t.Errorf("dts_jobs{kind=%s} = %v, want %v", kind, got, want)
 		}
 	}
 	errs := series(mfs, "dts_exporter_api_errors_total")
-	l := map[string]string{"action": "DescribeCheckSyncJobResult", "class": "throttled"}
-	for k, v := range target {
-		l[k] = v
-	}
-	if errs[renderLabels(l)] == 0 {
+	if errs[labelKey(target, "action", "DescribeCheckSyncJobResult", "class", "throttled")] == 0 {
 		t.Error("throttled check calls were not counted")
 	}
 	if !strings.Contains(e.logs.String(), "collector=sync_checks") {

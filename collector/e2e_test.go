@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -142,7 +143,12 @@ func series(mfs map[string]*dto.MetricFamily, name string) map[string]float64 {
 }
 
 func jobKey(account, region, id string, extra ...string) string {
-	labels := map[string]string{"provider": "tencent", "account": account, "region": region, "kind": "sync", "job_id": id}
+	return labelKey(map[string]string{"provider": "tencent", "account": account, "region": region, "kind": "sync", "job_id": id}, extra...)
+}
+
+// labelKey renders base plus name/value pairs as series() keys them.
+func labelKey(base map[string]string, extra ...string) string {
+	labels := maps.Clone(base)
 	for i := 0; i+1 < len(extra); i += 2 {
 		labels[extra[i]] = extra[i+1]
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -254,28 +253,11 @@ func waitHTTP(t *testing.T, url string, timeout time.Duration) {
 	}
 }
 
-func get(t *testing.T, url string) []byte {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s\n%s", url, resp.Status, b)
-	}
-	return b
-}
-
 // exposedNames scrapes an exporter and returns every metric name it serves,
 // with the _bucket, _sum and _count series of histograms and summaries.
 func exposedNames(t *testing.T, metricsURL string) map[string]bool {
 	t.Helper()
-	body := get(t, metricsURL)
+	body := testutil.Get(t, metricsURL)
 	tp := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := tp.TextToMetricFamilies(bytes.NewReader(body))
 	if err != nil {

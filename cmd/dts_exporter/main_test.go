@@ -19,23 +19,6 @@ import (
 	"github.com/dts-exporter/dts_exporter/internal/testutil"
 )
 
-func get(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
-	}
-	return string(b)
-}
-
 // startDemoExporter runs the program as `dts_exporter --demo` would.
 func startDemoExporter(t *testing.T) (base string, logs *testutil.Buffer) {
 	t.Helper()
@@ -98,7 +81,7 @@ func documentedMetrics(t *testing.T) []string {
 // promtool finds nothing to lint.
 func TestDemo(t *testing.T) {
 	base, logs := startDemoExporter(t)
-	body := get(t, base+"/metrics")
+	body := string(testutil.Get(t, base+"/metrics"))
 
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := parser.TextToMetricFamilies(strings.NewReader(body))
@@ -151,11 +134,11 @@ func TestDemo(t *testing.T) {
 
 func TestDemoConfigPageHidesKeys(t *testing.T) {
 	base, _ := startDemoExporter(t)
-	page := get(t, base+"/config")
+	page := string(testutil.Get(t, base+"/config"))
 	if !strings.Contains(page, "secret_key: <secret>") {
 		t.Errorf("/config does not show the masked key:\n%s", page)
 	}
-	landing := get(t, base+"/")
+	landing := string(testutil.Get(t, base+"/"))
 	if !strings.Contains(landing, "demo-tencent / ap-guangzhou") {
 		t.Errorf("the landing page does not list the targets")
 	}
