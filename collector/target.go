@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/dts-exporter/dts_exporter/internal/apicall"
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/dts"
 	"github.com/dts-exporter/dts_exporter/internal/tencent"
@@ -66,7 +67,7 @@ func (t *Target) timedOut(ctx context.Context) dts.Snapshot {
 func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Target, error) {
 	var targets []*Target
 	for _, acct := range cfg.Accounts {
-		limits := tencent.NewLimits(acct.RateLimits)
+		limits := apicall.NewLimits(config.Providers[acct.Provider].RateLimits, acct.RateLimits)
 		for _, region := range acct.Regions {
 			observe := api.observer(acct.Provider, acct.Name, region)
 			var (

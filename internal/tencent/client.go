@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"net/url"
+		"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -18,8 +17,8 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	dtsapi "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/dts/v20211206"
-	"golang.org/x/time/rate"
 
+	"github.com/dts-exporter/dts_exporter/internal/apicall"
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/dts"
 )
@@ -34,52 +33,11 @@ const pageLimit = 100
 // answering full pages cannot hold a scrape forever.
 const maxPages = 1000
 
-// defaultActionRate applies to actions without a documented limit: the most
-// conservative one the API pages give.
-const defaultActionRate = 20
-
-// Limits holds the client-side rate limiters of one account, shared by all of
-// its regions: the vendor does not say whether its limits are per region.
-type Limits struct {
-	mu        sync.Mutex
-	overrides map[string]float64
-	limiters  map[string]*rate.Limiter
-}
-
-// NewLimits returns the limiters for one account: the documented per-action
-// limits (config.Providers), with the account's rate_limits overrides.
-func NewLimits(overrides map[string]float64) *Limits {
-	return &Limits{overrides: overrides, limiters: map[string]*rate.Limiter{}}
-}
-
-// Rate returns the limit of action in requests per second.
-func (l *Limits) Rate(action string) float64 {
-	if r, ok := l.overrides[action]; ok {
-		return r
-	}
-	if r, ok := config.Providers[ProviderName].RateLimits[action]; ok {
-		return r
-	}
-	return defaultActionRate
-}
-
-func (l *Limits) wait(ctx context.Context, action string) error {
-	l.mu.Lock()
-	lim, ok := l.limiters[action]
-	if !ok {
-		r := l.Rate(action)
-		lim = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
-		l.limiters[action] = lim
-	}
-	l.mu.Unlock()
-	return lim.Wait(ctx)
-}
-
 // Options configure a Source.
 type Options struct {
 	Account  config.Account
 	Region   string
-	Limits   *Limits
+	Limits   *apicall.Limits
 	Observer dts.CallObserver
 	Logger   *slog.Logger
 	// Retries is how often a throttled call is retried within the deadline.
@@ -90,10 +48,8 @@ type Options struct {
 type Source struct {
 	account  config.Account
 	region   string
-	limits   *Limits
-	observe  dts.CallObserver
+	caller   *apicall.Caller
 	logger   *slog.Logger
-	retries  int
 	prof     *profile.ClientProfile
 	newCreds func() (common.CredentialIface, error)
 
@@ -129,21 +85,22 @@ func New(opts Options) (*Source, error) {
 	s := &Source{
 		account: opts.Account,
 		region:  opts.Region,
-		limits:  opts.Limits,
-		observe: opts.Observer,
 		logger:  opts.Logger,
-		retries: opts.Retries,
 		prof:    prof,
-	}
-	if s.limits == nil {
-		s.limits = NewLimits(opts.Account.RateLimits)
-	}
-	s.checks = newCheckCache()
-	if s.observe == nil {
-		s.observe = func(string, time.Duration, error) {}
+		checks:  newCheckCache(),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.caller = &apicall.Caller{
+		Limits:  opts.Limits,
+		Observe: opts.Observer,
+		Logger:  s.logger,
+		Retries: opts.Retries,
+		Convert: s.convert,
+	}
+	if s.caller.Limits == nil {
+		s.caller.Limits = apicall.NewLimits(config.Providers[ProviderName].RateLimits, opts.Account.RateLimits)
 	}
 	if creds := opts.Account.Credentials; creds.Static() {
 		s.newCreds = func() (common.CredentialIface, error) {
@@ -192,39 +149,13 @@ func (s *Source) sdk(ctx context.Context) (*dtsapi.Client, error) {
 }
 
 // call runs one API action with the account's rate limit, retrying throttled
-// answers with jittered backoff while the deadline allows.
+// answers while the deadline allows.
 func (s *Source) call(ctx context.Context, action string, fn func(context.Context, *dtsapi.Client) error) error {
 	client, err := s.sdk(ctx)
 	if err != nil {
 		return err
 	}
-	for attempt := 0; ; attempt++ {
-		if err := s.limits.wait(ctx, action); err != nil {
-			return s.convert(action, err)
-		}
-		start := time.Now()
-		err := fn(ctx, client)
-		if err != nil && ctx.Err() != nil {
-			// The SDK flattens a context error into ClientError.NetworkError
-			// and drops the wrapped error; the context tells the truth.
-			err = ctx.Err()
-		}
-		err = s.convert(action, err)
-		s.observe(action, time.Since(start), err)
-		if err == nil || dts.ClassOf(err) != dts.ClassThrottled || attempt >= s.retries {
-			return err
-		}
-		backoff := time.Duration(200*(1<<attempt))*time.Millisecond + rand.N(100*time.Millisecond)
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < backoff {
-			return err
-		}
-		s.logger.Debug("api call throttled, retrying", "action", action, "attempt", attempt+1, "backoff", backoff)
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(backoff):
-		}
-	}
+	return s.caller.Do(ctx, action, func(ctx context.Context) error { return fn(ctx, client) })
 }
 
 // convert turns an SDK error into a *dts.APIError whose message carries no
