@@ -131,7 +131,9 @@ func series(mfs map[string]*dto.MetricFamily, name string) map[string]float64 {
 	for _, m := range mf.Metric {
 		var parts []string
 		for _, lp := range m.Label {
-			parts = append(parts, lp.GetName()+"="+lp.GetValue())
+			if lp.GetValue() != "" { // an empty label is an absent one
+				parts = append(parts, lp.GetName()+"="+lp.GetValue())
+			}
 		}
 		v := m.GetGauge().GetValue()
 		if m.Counter != nil {

@@ -157,9 +157,9 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, tl...)
 
 	counts := map[dts.Kind]int{}
-	seen := map[[2]string]bool{}
+	seen := map[[3]string]bool{}
 	for _, job := range snap.Jobs {
-		key := [2]string{string(job.Kind), job.ID}
+		key := [3]string{string(job.Kind), job.ID, job.Direction}
 		if seen[key] {
 			continue // an id listed twice would make the whole scrape fail
 		}
@@ -167,9 +167,9 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 		counts[job.Kind]++
 		emitJob(ch, t, job)
 	}
-	seenChecks := map[[2]string]bool{}
+	seenChecks := map[[3]string]bool{}
 	for _, c := range snap.Checks {
-		key := [2]string{string(c.Kind), c.JobID}
+		key := [3]string{string(c.Kind), c.JobID, c.Direction}
 		if seenChecks[key] {
 			continue
 		}
@@ -183,7 +183,7 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 
 // emitJob writes every series of one job.
 func emitJob(ch chan<- prometheus.Metric, t *Target, job dts.Job) {
-	id := []string{t.Provider, t.Account, t.Region, string(job.Kind), job.ID}
+	id := []string{t.Provider, t.Account, t.Region, string(job.Kind), job.ID, job.Direction}
 	gauge := func(d *prometheus.Desc, v float64, extra ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, withLabels(id, extra...)...)
 	}
@@ -203,6 +203,9 @@ func emitJob(ch chan<- prometheus.Metric, t *Target, job dts.Job) {
 	optional(jobStepsDesc, job.StepTotal)
 	optional(jobDelayDesc, job.DelaySeconds)
 	optional(jobLagBytesDesc, job.LagBytes)
+	optional(jobRecordsDesc, job.RecordsPerSecond)
+	optional(jobFlowDesc, job.FlowBytesPerSecond)
+	optional(jobCheckpointDesc, job.CheckpointSeconds)
 
 	seenSteps := map[[2]string]bool{}
 	for _, step := range job.Steps {
@@ -220,7 +223,7 @@ func emitJob(ch chan<- prometheus.Metric, t *Target, job dts.Job) {
 
 // emitCheck writes every series of one job's pre-check.
 func emitCheck(ch chan<- prometheus.Metric, t *Target, c dts.Check) {
-	id := []string{t.Provider, t.Account, t.Region, string(c.Kind), c.JobID}
+	id := []string{t.Provider, t.Account, t.Region, string(c.Kind), c.JobID, c.Direction}
 	gauge := func(d *prometheus.Desc, v float64, extra ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, withLabels(id, extra...)...)
 	}

@@ -10,7 +10,9 @@ const namespace = "dts"
 
 var (
 	targetLabels   = []string{"provider", "account", "region"}
-	identityLabels = []string{"provider", "account", "region", "kind", "job_id"}
+	// direction is "forward" or "reverse" on the two directions of a two-way
+	// job and empty (absent) otherwise: a Desc's label names are fixed.
+	identityLabels = []string{"provider", "account", "region", "kind", "job_id", "direction"}
 )
 
 func withLabels(base []string, extra ...string) []string {
@@ -59,6 +61,15 @@ var (
 	jobLagBytesDesc = newDesc("job_lag_bytes",
 		"Data volume the target database is behind the source, in bytes (the API's MB taken as 2^20 bytes); absent when not applicable.",
 		identityLabels)
+	jobRecordsDesc = newDesc("job_records_per_second",
+		"Records (rows or SQL statements, as the cloud counts them) the job applies per second; absent when the API reports none.",
+		identityLabels)
+	jobFlowDesc = newDesc("job_flow_bytes_per_second",
+		"Data the job moves per second, in bytes (the API's MB taken as 2^20 bytes); absent when the API reports none.",
+		identityLabels)
+	jobCheckpointDesc = newDesc("job_checkpoint_timestamp_seconds",
+		"Unix time of the last source record the job has applied; absent when the API reports none.",
+		identityLabels)
 
 	checkStatusDesc = newDesc("check_status",
 		"Status of the job's last pre-check task, one series per status: 1 for the current status, 0 for the others.",
@@ -91,7 +102,7 @@ var (
 var allDescs = []*prometheus.Desc{
 	upDesc, jobsDesc, jobInfoDesc, jobStatusDesc, jobPhaseDesc, jobProgressDesc,
 	jobStepCurrentDesc, jobStepsDesc, jobStepStatusDesc, jobStepProgressDesc,
-	jobDelayDesc, jobLagBytesDesc,
+	jobDelayDesc, jobLagBytesDesc, jobRecordsDesc, jobFlowDesc, jobCheckpointDesc,
 	checkStatusDesc, checkPassedDesc, checkProgressDesc, checkStepStatusDesc, checkStepErrorsDesc, checkStepWarningsDesc,
 	collectorSuccessDesc, collectorDurationDesc,
 }

@@ -44,28 +44,54 @@ type Account struct {
 }
 
 // Credentials are optional: without them the provider SDK's standard chain
-// applies (environment, profile file, instance role).
+// applies (environment, profile file, instance role). Each provider has its
+// own field names, those of its console and SDK.
 type Credentials struct {
+	// Tencent Cloud.
 	SecretID      string `yaml:"secret_id,omitempty"`
 	SecretKey     Secret `yaml:"secret_key,omitempty"`
 	SecretKeyFile string `yaml:"secret_key_file,omitempty"`
+	// Alibaba Cloud.
+	AccessKeyID         string `yaml:"access_key_id,omitempty"`
+	AccessKeySecret     Secret `yaml:"access_key_secret,omitempty"`
+	AccessKeySecretFile string `yaml:"access_key_secret_file,omitempty"`
 
-	// key is SecretKey, or the content of SecretKeyFile, resolved at load time.
+	// key is the secret, or the content of the secret file, resolved at
+	// load time.
 	key Secret
+}
+
+// ID returns the key id: secret_id or access_key_id.
+func (c Credentials) ID() string {
+	if c.SecretID != "" {
+		return c.SecretID
+	}
+	return c.AccessKeyID
 }
 
 // Static reports whether the file holds credentials (otherwise the SDK's
 // default chain applies).
-func (c Credentials) Static() bool { return c.SecretID != "" }
+func (c Credentials) Static() bool { return c.ID() != "" }
 
-// Key returns the secret key, read from secret_key or secret_key_file.
+// Key returns the secret, read from the secret field or the secret file.
 func (c Credentials) Key() Secret { return c.key }
 
 // WithKey returns a copy of c with its key set, for configs built in code.
 func (c Credentials) WithKey(key string) Credentials {
-	c.SecretKey = Secret(key)
 	c.key = Secret(key)
 	return c
+}
+
+// credentialFields are the YAML names of a provider's key id, secret and
+// secret file fields.
+type credentialFields struct{ id, secret, file string }
+
+// fields returns the values of the fields named by f.
+func (c Credentials) fields(f credentialFields) (id string, secret Secret, file string) {
+	if f.id == "access_key_id" {
+		return c.AccessKeyID, c.AccessKeySecret, c.AccessKeySecretFile
+	}
+	return c.SecretID, c.SecretKey, c.SecretKeyFile
 }
 
 // ProviderSpec says what an account of one provider may collect.
@@ -77,6 +103,8 @@ type ProviderSpec struct {
 	// RateLimits are the documented per-action limits (requests per
 	// second); their keys are the actions rate_limits may name.
 	RateLimits map[string]float64
+	// credentials names the provider's credential fields.
+	credentials credentialFields
 }
 
 // Providers lists the providers this build implements.
@@ -92,6 +120,19 @@ var Providers = map[string]ProviderSpec{
 			"DescribeSyncJobs.v20180330": 20,
 			"DescribeSyncCheckJob":       20,
 		},
+		credentials: credentialFields{"secret_id", "secret_key", "secret_key_file"},
+	},
+	"alibaba": {
+		Collect:        []string{"synchronization", "dts_jobs"},
+		DefaultCollect: []string{"synchronization"},
+		RateLimits: map[string]float64{
+			// Documented: 20/s per account and region. The Synchronization*
+			// limits are not documented; 20/s is the conservative guess.
+			"DescribeDtsJobs":                  20,
+			"DescribeSynchronizationJobs":      20,
+			"DescribeSynchronizationJobStatus": 20,
+		},
+		credentials: credentialFields{"access_key_id", "access_key_secret", "access_key_secret_file"},
 	},
 }
 
@@ -188,7 +229,7 @@ func (c *Config) prepare(baseDir string) error {
 			}
 		}
 
-		if err := a.Credentials.resolve(baseDir); err != nil {
+		if err := a.Credentials.resolve(baseDir, a.Provider); err != nil {
 			fail(p+".credentials", "%v", err)
 		}
 
@@ -246,33 +287,49 @@ func checkEndpoint(raw string) error {
 	return nil
 }
 
-func (c *Credentials) resolve(baseDir string) error {
-	hasKey, hasFile := c.SecretKey != "", c.SecretKeyFile != ""
+func (c *Credentials) resolve(baseDir, provider string) error {
+	spec, known := Providers[provider]
+	if !known {
+		return nil // the provider field reports the problem
+	}
+	f := spec.credentials
+	for _, other := range slices.Sorted(maps.Keys(Providers)) {
+		o := Providers[other].credentials
+		if other == provider || o == f {
+			continue
+		}
+		if id, secret, file := c.fields(o); id != "" || secret != "" || file != "" {
+			return fmt.Errorf("%s, %s and %s are for provider %s; provider %s uses %s, %s and %s",
+				o.id, o.secret, o.file, other, provider, f.id, f.secret, f.file)
+		}
+	}
+	id, secret, file := c.fields(f)
+	hasKey, hasFile := secret != "", file != ""
 	switch {
-	case c.SecretID == "" && !hasKey && !hasFile:
+	case id == "" && !hasKey && !hasFile:
 		return nil // the SDK's default chain applies
-	case c.SecretID == "":
-		return errors.New("secret_id is required when secret_key or secret_key_file is set")
+	case id == "":
+		return fmt.Errorf("%s is required when %s or %s is set", f.id, f.secret, f.file)
 	case hasKey && hasFile:
-		return errors.New("set only one of secret_key and secret_key_file")
+		return fmt.Errorf("set only one of %s and %s", f.secret, f.file)
 	case !hasKey && !hasFile:
-		return errors.New("secret_id needs secret_key or secret_key_file")
+		return fmt.Errorf("%s needs %s or %s", f.id, f.secret, f.file)
 	case hasKey:
-		c.key = c.SecretKey
+		c.key = secret
 		return nil
 	}
-	path := c.SecretKeyFile
+	path := file
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(baseDir, path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		// The os error names the path and the reason, never the content.
-		return fmt.Errorf("secret_key_file: %w", err)
+		return fmt.Errorf("%s: %w", f.file, err)
 	}
 	key := strings.TrimSpace(string(data))
 	if key == "" {
-		return fmt.Errorf("secret_key_file: %s is empty", path)
+		return fmt.Errorf("%s: %s is empty", f.file, path)
 	}
 	c.key = Secret(key)
 	return nil
@@ -340,6 +397,9 @@ func checkKnownFields(n *yaml.Node, t reflect.Type, path string) error {
 // String implements fmt.Stringer: fmt cannot call Secret's methods on the
 // unexported resolved key, so Credentials masks itself as a whole.
 func (c Credentials) String() string {
+	if c.AccessKeyID != "" || c.AccessKeySecretFile != "" {
+		return fmt.Sprintf("{access_key_id:%s access_key_secret:%s access_key_secret_file:%s}", c.AccessKeyID, c.key, c.AccessKeySecretFile)
+	}
 	return fmt.Sprintf("{secret_id:%s secret_key:%s secret_key_file:%s}", c.SecretID, c.key, c.SecretKeyFile)
 }
 

@@ -17,8 +17,8 @@ func TestLoadValidConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if len(cfg.Accounts) != 2 {
-		t.Fatalf("got %d accounts, want 2", len(cfg.Accounts))
+	if len(cfg.Accounts) != 3 {
+		t.Fatalf("got %d accounts, want 3", len(cfg.Accounts))
 	}
 	prod, chain := cfg.Accounts[0], cfg.Accounts[1]
 	if got := prod.Credentials.Key().Reveal(); got != "file-secret-key-value" {
@@ -36,6 +36,13 @@ func TestLoadValidConfig(t *testing.T) {
 	if chain.Endpoint != "http://127.0.0.1:8080" {
 		t.Errorf("endpoint = %q", chain.Endpoint)
 	}
+	ali := cfg.Accounts[2]
+	if ali.Credentials.ID() != "LTAIexample" || ali.Credentials.Key().Reveal() != "file-secret-key-value" {
+		t.Errorf("alibaba credentials: id %q, key from access_key_secret_file %q", ali.Credentials.ID(), ali.Credentials.Key().Reveal())
+	}
+	if got := strings.Join(ali.Collect, ","); got != "synchronization" {
+		t.Errorf("alibaba default collect = %v, want [synchronization]", got)
+	}
 }
 
 // TestLoadBadConfigs checks that every invalid file is refused with a message
@@ -46,13 +53,13 @@ func TestLoadBadConfigs(t *testing.T) {
 	}{
 		{"invalid-unknown-top.yml", `top level: unknown field "acounts" on line 1 (allowed: accounts)`},
 		{"invalid-unknown-account-field.yml", `accounts[0]: unknown field "region" on line 4 (allowed: name, provider, regions, endpoint, credentials, collect, rate_limits)`},
-		{"invalid-unknown-credentials-field.yml", `accounts[0].credentials: unknown field "secret" on line 6 (allowed: secret_id, secret_key, secret_key_file)`},
+		{"invalid-unknown-credentials-field.yml", `accounts[0].credentials: unknown field "secret" on line 6 (allowed: secret_id, secret_key, secret_key_file, access_key_id, access_key_secret, access_key_secret_file)`},
 		{"invalid-no-accounts.yml", `accounts: at least one account is required`},
 		{"invalid-missing-name.yml", `accounts[0].name: is required`},
 		{"invalid-bad-name.yml", `accounts[0].name: "prod account" is not allowed (use letters, digits and _ . : -, starting with a letter or digit)`},
 		{"invalid-duplicate-name.yml", `accounts[1].name: "a" is already used by accounts[0]; names must be unique`},
-		{"invalid-missing-provider.yml", `accounts[0].provider: is required (allowed: tencent)`},
-		{"invalid-unknown-provider.yml", `accounts[0].provider: "aws" is not supported (allowed: tencent)`},
+		{"invalid-missing-provider.yml", `accounts[0].provider: is required (allowed: alibaba, tencent)`},
+		{"invalid-unknown-provider.yml", `accounts[0].provider: "aws" is not supported (allowed: alibaba, tencent)`},
 		{"invalid-empty-regions.yml", `accounts[0].regions: at least one region is required, e.g. [ap-guangzhou]`},
 		{"invalid-bad-region.yml", `accounts[0].regions[0]: "Guangzhou" is not a region id (expected lower-case words joined by '-', e.g. ap-guangzhou)`},
 		{"invalid-duplicate-region.yml", `accounts[0].regions[1]: "ap-guangzhou" is listed twice`},
@@ -66,6 +73,9 @@ func TestLoadBadConfigs(t *testing.T) {
 		{"invalid-unknown-collect.yml", `accounts[0].collect[1]: "dms_tasks" is not an API family of provider tencent (allowed: sync_jobs, sync_checks, migration_jobs, migration_checks, legacy_sync)`},
 		{"invalid-rate-limit-action.yml", `accounts[0].rate_limits.DescribeSyncJob: "DescribeSyncJob" is not an API action of provider tencent (allowed: DescribeCheckSyncJobResult, DescribeMigrationCheckJob, DescribeMigrationJobs, DescribeSyncCheckJob, DescribeSyncJobs, DescribeSyncJobs.v20180330)`},
 		{"invalid-rate-limit-value.yml", `accounts[0].rate_limits.DescribeCheckSyncJobResult: 0 is out of range: requests per second must be > 0 and <= 1000`},
+		{"invalid-alibaba-tencent-fields.yml", `accounts[0].credentials: secret_id, secret_key and secret_key_file are for provider tencent; provider alibaba uses access_key_id, access_key_secret and access_key_secret_file`},
+		{"invalid-alibaba-id-without-secret.yml", `accounts[0].credentials: access_key_id needs access_key_secret or access_key_secret_file`},
+		{"invalid-alibaba-collect.yml", `accounts[0].collect[1]: "sync_jobs" is not an API family of provider alibaba (allowed: synchronization, dts_jobs)`},
 		{"invalid-regions-type.yml", "parse config: yaml: unmarshal errors:\n  line 4: cannot unmarshal !!str `ap-guan...` into []string"},
 		{"invalid-yaml.yml", `parse config: yaml: line 1: did not find expected '-' indicator`},
 	}
@@ -111,12 +121,18 @@ func TestHideConfigSecrets(t *testing.T) {
     regions: [ap-guangzhou]
     credentials:
       secret_id: AKIDexample
-      secret_key: `+key+"\n"), ".")
+      secret_key: `+key+`
+  - name: b
+    provider: alibaba
+    regions: [cn-hangzhou]
+    credentials:
+      access_key_id: LTAIexample
+      access_key_secret: `+key+"\n"), ".")
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	if cfg.Accounts[0].Credentials.Key().Reveal() != key {
-		t.Fatal("the key was not loaded")
+	if cfg.Accounts[0].Credentials.Key().Reveal() != key || cfg.Accounts[1].Credentials.Key().Reveal() != key {
+		t.Fatal("the keys were not loaded")
 	}
 	y, err := yaml.Marshal(cfg)
 	if err != nil {
@@ -127,14 +143,17 @@ func TestHideConfigSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logged strings.Builder
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "key", cfg.Accounts[0].Credentials.SecretKey, "creds", cfg.Accounts[0].Credentials.Key())
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "key", cfg.Accounts[0].Credentials.SecretKey, "creds", cfg.Accounts[0].Credentials.Key(),
+		"ali", cfg.Accounts[1].Credentials.AccessKeySecret, "alicreds", cfg.Accounts[1].Credentials)
 	renderings := map[string]string{
-		"yaml": string(y),
-		"json": string(j),
-		"%v":   fmt.Sprintf("%v", cfg),
-		"%+v":  fmt.Sprintf("%+v", *cfg),
-		"%#v":  fmt.Sprintf("%#v", cfg.Accounts[0].Credentials),
-		"slog": logged.String(),
+		"yaml":        string(y),
+		"json":        string(j),
+		"%v":          fmt.Sprintf("%v", cfg),
+		"%+v":         fmt.Sprintf("%+v", *cfg),
+		"%#v":         fmt.Sprintf("%#v", cfg.Accounts[0].Credentials),
+		"%#v alibaba": fmt.Sprintf("%#v", cfg.Accounts[1].Credentials),
+		"%v alibaba":  fmt.Sprintf("%v", cfg.Accounts[1]),
+		"slog":        logged.String(),
 	}
 	for name, out := range renderings {
 		if strings.Contains(out, key) {

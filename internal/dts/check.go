@@ -43,6 +43,8 @@ type Check struct {
 	Region   string
 	Kind     Kind
 	JobID    string
+	// Direction is the job direction the check belongs to (see Job).
+	Direction string
 
 	Status CheckStatus
 	// RawStatus is the API's own value, for logs.
@@ -69,3 +71,21 @@ type CheckStep struct {
 
 // Bool returns a pointer to b, for Check.Passed.
 func Bool(b bool) *bool { return &b }
+
+// DerivePassed is the verdict of a check whose API gives none: it passed if
+// the task finished (success) and no step failed or reported errors; it did
+// not pass if the task failed; it has no verdict while it runs.
+func DerivePassed(c Check) *bool {
+	switch c.Status {
+	case CheckSuccess:
+		for _, st := range c.Steps {
+			if st.Status == CheckStepFailed || st.Errors > 0 {
+				return Bool(false)
+			}
+		}
+		return Bool(true)
+	case CheckFailed:
+		return Bool(false)
+	}
+	return nil
+}

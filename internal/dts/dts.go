@@ -68,7 +68,10 @@ type Job struct {
 	Region   string
 	Kind     Kind
 	ID       string
-	Name     string
+	// Direction is "forward" or "reverse" for the two directions of a
+	// two-way job, and empty for a one-way job.
+	Direction string
+	Name      string
 	// Type is the link type, e.g. "mysql2mysql".
 	Type      string
 	SrcDBType string
@@ -91,7 +94,20 @@ type Job struct {
 	DelaySeconds *float64
 	// LagBytes is the data volume the target is behind the source, in bytes.
 	LagBytes *float64
+	// RecordsPerSecond is the rate at which the job applies records (rows or
+	// statements, as the cloud counts them).
+	RecordsPerSecond *float64
+	// FlowBytesPerSecond is the job's data throughput in bytes per second.
+	FlowBytesPerSecond *float64
+	// CheckpointSeconds is the Unix time of the last record the job applied.
+	CheckpointSeconds *float64
 }
+
+// Direction values of two-way jobs.
+const (
+	DirectionForward = "forward"
+	DirectionReverse = "reverse"
+)
 
 // Step is one step of a job (structure init, full export, incremental sync...).
 type Step struct {

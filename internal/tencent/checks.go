@@ -196,24 +196,6 @@ func CheckStatus(status string) (dts.CheckStatus, bool) {
 	return c, ok
 }
 
-// derivePassed is the verdict of a check that has no CheckFlag: it passed if
-// the task finished (success) and no step failed or reported errors; it did
-// not pass if the task failed; it has no verdict while it runs.
-func derivePassed(c dts.Check) *bool {
-	switch c.Status {
-	case dts.CheckSuccess:
-		for _, st := range c.Steps {
-			if st.Status == dts.CheckStepFailed || st.Errors > 0 {
-				return dts.Bool(false)
-			}
-		}
-		return dts.Bool(true)
-	case dts.CheckFailed:
-		return dts.Bool(false)
-	}
-	return nil
-}
-
 func (s *Source) fetchSyncCheck(ctx context.Context, jobID string) (dts.Check, error) {
 	const action = "DescribeCheckSyncJobResult"
 	req := dtsapi.NewDescribeCheckSyncJobResultRequest()
@@ -244,7 +226,7 @@ var syncCheckSteps = map[string]dts.CheckStepStatus{
 }
 
 // syncCheck translates a DescribeCheckSyncJobResult answer. The API has no
-// CheckFlag: the verdict is derived (derivePassed).
+// CheckFlag: the verdict is derived (dts.DerivePassed).
 func (s *Source) syncCheck(jobID string, r *dtsapi.DescribeCheckSyncJobResultResponseParams) dts.Check {
 	c := dts.Check{RawStatus: str(r.Status)}
 	c.Status = s.checkStatus(jobID, c.RawStatus)
@@ -292,7 +274,7 @@ func (s *Source) syncCheck(jobID string, r *dtsapi.DescribeCheckSyncJobResultRes
 		}
 		c.Steps = append(c.Steps, st)
 	}
-	c.Passed = derivePassed(c)
+	c.Passed = dts.DerivePassed(c)
 	return c
 }
 
@@ -395,7 +377,7 @@ func (s *Source) migrationCheck(jobID string, r *dtsapi.DescribeMigrationCheckJo
 	case flag == "checknotpass":
 		c.Passed = dts.Bool(false)
 	default:
-		c.Passed = derivePassed(c)
+		c.Passed = dts.DerivePassed(c)
 	}
 	return c
 }

@@ -104,7 +104,7 @@ func New(opts Options) (*Source, error) {
 	}
 	if creds := opts.Account.Credentials; creds.Static() {
 		s.newCreds = func() (common.CredentialIface, error) {
-			return common.NewCredential(creds.SecretID, creds.Key().Reveal()), nil
+			return common.NewCredential(creds.ID(), creds.Key().Reveal()), nil
 		}
 	} else {
 		s.newCreds = func() (common.CredentialIface, error) {
