@@ -148,8 +148,10 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 			ok, up = 0, 0
 			logger.Warn("collection failed", "provider", t.Provider, "account", t.Account, "region", t.Region,
 				"collector", f.Name, "class", dts.ClassOf(f.Err), "err", f.Err)
-		} else if f.Kind != "" {
-			kindOK[f.Kind] = true
+		} else {
+			for _, k := range f.Kinds {
+				kindOK[k] = true
+			}
 		}
 		ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, ok, withLabels(tl, f.Name)...)
 		ch <- prometheus.MustNewConstMetric(collectorDurationDesc, prometheus.GaugeValue, f.Duration.Seconds(), withLabels(tl, f.Name)...)

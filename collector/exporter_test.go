@@ -61,10 +61,10 @@ func fixtureTargets() []*Target {
 	}
 	good := NewTarget("tencent", "prod", "ap-guangzhou", &fakeSource{snap: dts.Snapshot{
 		Jobs:     []dts.Job{full, sparse, full}, // the duplicate must be dropped
-		Families: []dts.FamilyResult{{Name: "sync_jobs", Kind: dts.KindSync, Duration: 1500 * time.Millisecond}},
+		Families: []dts.FamilyResult{{Name: "sync_jobs", Kinds: []dts.Kind{dts.KindSync}, Duration: 1500 * time.Millisecond}},
 	}})
 	bad := NewTarget("tencent", "prod", "ap-shanghai", &fakeSource{snap: dts.Snapshot{
-		Families: []dts.FamilyResult{{Name: "sync_jobs", Kind: dts.KindSync, Duration: 250 * time.Millisecond,
+		Families: []dts.FamilyResult{{Name: "sync_jobs", Kinds: []dts.Kind{dts.KindSync}, Duration: 250 * time.Millisecond,
 			Err: &dts.APIError{Provider: "tencent", Action: "DescribeSyncJobs", Code: "RequestLimitExceeded", Class: dts.ClassThrottled}}},
 	}})
 	return []*Target{good, bad}
@@ -106,7 +106,7 @@ func TestCollectGolden(t *testing.T) {
 }
 
 func TestConcurrentScrapesShareOneRound(t *testing.T) {
-	src := &fakeSource{delay: 200 * time.Millisecond, snap: dts.Snapshot{Families: []dts.FamilyResult{{Name: "sync_jobs", Kind: dts.KindSync}}}}
+	src := &fakeSource{delay: 200 * time.Millisecond, snap: dts.Snapshot{Families: []dts.FamilyResult{{Name: "sync_jobs", Kinds: []dts.Kind{dts.KindSync}}}}}
 	target := NewTarget("tencent", "a", "ap-guangzhou", src)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -9,7 +9,7 @@ import "github.com/prometheus/client_golang/prometheus"
 const namespace = "dts"
 
 var (
-	targetLabels   = []string{"provider", "account", "region"}
+	targetLabels = []string{"provider", "account", "region"}
 	// direction is "forward" or "reverse" on the two directions of a two-way
 	// job and empty (absent) otherwise: a Desc's label names are fixed.
 	identityLabels = []string{"provider", "account", "region", "kind", "job_id", "direction"}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/dts-exporter/dts_exporter/internal/alibaba"
 	"github.com/dts-exporter/dts_exporter/internal/apicall"
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/dts"
@@ -78,6 +79,16 @@ func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Ta
 			case tencent.ProviderName:
 				api.initErrors(acct.Provider, acct.Name, region, tencent.Actions(acct.Collect))
 				src, err = tencent.New(tencent.Options{
+					Account:  acct,
+					Region:   region,
+					Limits:   limits,
+					Observer: observe,
+					Logger:   logger.With("provider", acct.Provider, "account", acct.Name, "region", region),
+					Retries:  2,
+				})
+			case alibaba.ProviderName:
+				api.initErrors(acct.Provider, acct.Name, region, alibaba.Actions(acct.Collect))
+				src, err = alibaba.New(alibaba.Options{
 					Account:  acct,
 					Region:   region,
 					Limits:   limits,

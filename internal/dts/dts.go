@@ -5,6 +5,7 @@ package dts
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -148,8 +149,8 @@ func (s Snapshot) Err() error {
 // FamilyResult is the outcome of one API family (e.g. sync_jobs) in a round.
 type FamilyResult struct {
 	Name string
-	// Kind is the kind of job the family lists, if it lists jobs.
-	Kind     Kind
+	// Kinds are the kinds of job the family lists, if it lists jobs.
+	Kinds    []Kind
 	Duration time.Duration
 	Err      error
 }
@@ -157,6 +158,15 @@ type FamilyResult struct {
 // CallObserver is told about every cloud API call a source makes, for the
 // exporter's own request counters and latency histogram. err is nil on success.
 type CallObserver func(action string, took time.Duration, err error)
+
+// LinkType is a job's link type, <src>2<dst> in lower case (mysql2mysql), as
+// Tencent's JobType filter spells it; empty when a side is unknown.
+func LinkType(src, dst string) string {
+	if src == "" || dst == "" {
+		return ""
+	}
+	return strings.ToLower(src + "2" + dst)
+}
 
 // Float returns a pointer to v, for the optional fields of Job.
 func Float(v float64) *float64 { return &v }

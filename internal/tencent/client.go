@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-		"net/url"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -281,17 +281,17 @@ func (s *Source) Collect(ctx context.Context) dts.Snapshot {
 		res := dts.FamilyResult{Name: family}
 		switch family {
 		case "sync_jobs":
-			res.Kind = dts.KindSync
+			res.Kinds = []dts.Kind{dts.KindSync}
 			jobs, err := list("sync")
 			snap.Jobs = append(snap.Jobs, jobs...)
 			res.Err = err
 		case "migration_jobs":
-			res.Kind = dts.KindMigration
+			res.Kinds = []dts.Kind{dts.KindMigration}
 			jobs, err := list("migration")
 			snap.Jobs = append(snap.Jobs, jobs...)
 			res.Err = err
 		case "legacy_sync":
-			res.Kind = dts.KindSync
+			res.Kinds = []dts.Kind{dts.KindSync}
 			jobs, checks, err := s.legacySync(ctx)
 			snap.Jobs = append(snap.Jobs, jobs...)
 			snap.Checks = append(snap.Checks, checks...)

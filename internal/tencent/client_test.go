@@ -3,6 +3,7 @@ package tencent
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -93,7 +94,7 @@ func TestPaginatesPastOneHundredJobs(t *testing.T) {
 			t.Errorf("job %s is missing", *w.JobId)
 		}
 	}
-	if len(snap.Families) != 1 || snap.Families[0].Name != "sync_jobs" || snap.Families[0].Kind != dts.KindSync {
+	if len(snap.Families) != 1 || snap.Families[0].Name != "sync_jobs" || !slices.Equal(snap.Families[0].Kinds, []dts.Kind{dts.KindSync}) {
 		t.Errorf("families = %+v", snap.Families)
 	}
 }

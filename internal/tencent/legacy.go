@@ -207,7 +207,7 @@ func (s *Source) legacySyncJob(info *legacySyncJob) (dts.Job, bool) {
 	if info.DstInfo != nil {
 		job.DstRegion = str(info.DstInfo.Region)
 	}
-	job.Type = linkType(job.SrcDBType, job.DstDBType)
+	job.Type = dts.LinkType(job.SrcDBType, job.DstDBType)
 	if info.Status != nil {
 		job.Status = strconv.FormatInt(*info.Status, 10)
 		if p, ok := legacyPhases[*info.Status]; ok {

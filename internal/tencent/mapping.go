@@ -34,7 +34,7 @@ func (s *Source) syncJob(info *dtsapi.SyncJobInfo) (dts.Job, bool) {
 		DstRegion: str(info.DstRegion),
 		Status:    str(info.Status),
 	}
-	job.Type = linkType(job.SrcDBType, job.DstDBType)
+	job.Type = dts.LinkType(job.SrcDBType, job.DstDBType)
 	job.Phase = SyncPhase(job.Status)
 	if job.Phase == dts.PhaseUnknown && !strings.EqualFold(job.Status, "unknown") {
 		s.logger.Debug("unknown sync job status", "job_id", job.ID, "status", job.Status)
@@ -67,16 +67,6 @@ func (s *Source) syncJob(info *dtsapi.SyncJobInfo) (dts.Job, bool) {
 		job.Steps = append(job.Steps, step)
 	}
 	return job, true
-}
-
-// linkType is a job's link type. The responses have no such field; the
-// request's JobType filter spells it <src>2<dst> (mysql2mysql), so we build
-// the same name, or nothing when a side is unknown.
-func linkType(src, dst string) string {
-	if src == "" || dst == "" {
-		return ""
-	}
-	return strings.ToLower(src + "2" + dst)
 }
 
 // stepStatus normalizes a job step's status, logging a value we do not know.

@@ -97,7 +97,7 @@ func (s *Source) migrationJob(item *dtsapi.JobItem) (dts.Job, bool) {
 	if dst := item.DstInfo; dst != nil {
 		job.DstDBType, job.DstRegion = str(dst.DatabaseType), str(dst.Region)
 	}
-	job.Type = linkType(job.SrcDBType, job.DstDBType)
+	job.Type = dts.LinkType(job.SrcDBType, job.DstDBType)
 	job.Phase = MigrationPhase(job.Status)
 	if job.Phase == dts.PhaseUnknown && !strings.EqualFold(job.Status, "unknown") {
 		s.logger.Debug("unknown migration job status", "job_id", job.ID, "status", job.Status)
