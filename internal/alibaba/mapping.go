@@ -88,6 +88,13 @@ var stageSteps = [3]struct{ id, name string }{
 	{"data_synchronization", "Data synchronization"},
 }
 
+// replicating are the phases in which a job can be behind its source: only
+// they have a delay.
+var replicating = map[dts.Phase]bool{
+	dts.PhaseInitializing: true, dts.PhaseRunning: true, dts.PhasePaused: true,
+	dts.PhaseFailed: true, dts.PhaseUnknown: true,
+}
+
 // bytesPerMB converts FLOW, documented in MB/s, to bytes. The API does not
 // say whether MB means 10^6 or 2^20 bytes; we take 2^20 (MiB), as for
 // Tencent's lag.
@@ -142,11 +149,17 @@ func (s *Source) job(f fields) dts.Job {
 		s.logger.Debug("no usable value", "job_id", f.id, "direction", f.direction, "field", field, "value", v.String())
 	}
 
-	if ms, ok := number(f.delayMillis); ok && ms >= 0 {
+	ms, msOK := number(f.delayMillis)
+	sec, secOK := number(f.delaySeconds)
+	switch {
+	case !replicating[job.Phase]:
+		// DescribeDtsJobs sends Delay 0 for jobs that have nothing to be
+		// behind on; that is no delay, not a zero one.
+	case msOK && ms >= 0:
 		job.DelaySeconds = dts.Float(ms / 1000)
-	} else if sec, ok := number(f.delaySeconds); ok && sec >= 0 {
+	case secOK && sec >= 0:
 		job.DelaySeconds = dts.Float(sec)
-	} else {
+	default:
 		log("Delay", f.delaySeconds)
 	}
 	if v, ok := number(f.rps); ok && v >= 0 {

@@ -27,10 +27,22 @@ type Scenario struct {
 	// (tests build fleets with it). A "Checking" job still finishes its
 	// check as time passes.
 	SyncStatus func(region string, i int) string
+
+	// AlibabaSyncJobs maps an Alibaba region to its number of
+	// synchronization jobs (every seventh is two-way). DescribeDtsJobs
+	// (JobType SYNC) lists the same jobs under its own task ids.
+	AlibabaSyncJobs map[string]int
+	// AlibabaMigrationJobs maps an Alibaba region to its number of
+	// migration jobs (DescribeDtsJobs, JobType MIGRATION).
+	AlibabaMigrationJobs map[string]int
+	// AlibabaSyncStatus, if set, overrides the status of synchronization
+	// job i of a region.
+	AlibabaSyncStatus func(region string, i int) string
 }
 
 // DemoScenario is the fleet of the --demo mode: Tencent sync, migration and
-// 2018-03-30 sync jobs in two regions, covering the common states.
+// 2018-03-30 sync jobs in two regions, and Alibaba synchronization and
+// migration jobs, covering every status.
 func DemoScenario() Scenario {
 	return Scenario{
 		TencentSyncJobs:      map[string]int{"ap-guangzhou": 8, "ap-shanghai": 4},
@@ -38,6 +50,8 @@ func DemoScenario() Scenario {
 		// The 2018-03-30 API only in Guangzhou: Shanghai shows how an
 		// account without it is handled.
 		TencentLegacySyncJobs: map[string]int{"ap-guangzhou": 5},
+		AlibabaSyncJobs:       map[string]int{"cn-hangzhou": 14, "cn-shanghai": 4},
+		AlibabaMigrationJobs:  map[string]int{"cn-hangzhou": 12},
 	}
 }
 

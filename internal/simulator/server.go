@@ -1,5 +1,6 @@
 // Package simulator is a protocol-faithful fake of the DTS cloud APIs for the
 // demo mode and the tests: it speaks Tencent Cloud API 3.0 (TC3-HMAC-SHA256
+// signatures verified) and Alibaba Cloud OpenAPI RPC (ACS3-HMAC-SHA256
 // signatures verified), serves a scenario of jobs that evolve with time, and
 // injects faults on demand, so that the exporter's real SDK code path runs.
 package simulator
@@ -69,7 +70,13 @@ func New(opts Options) *Server {
 // Handler returns the HTTP handler that serves every simulated API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/", s.serveTencent)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isAlibaba(r) {
+			s.serveAlibaba(w, r)
+			return
+		}
+		s.serveTencent(w, r)
+	})
 	return mux
 }
 
