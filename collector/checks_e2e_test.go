@@ -42,7 +42,7 @@ func newExporterServer(t *testing.T, yml string) *e2e {
 
 func startSim(t *testing.T, opts simulator.Options) (*simulator.Server, string) {
 	t.Helper()
-	opts.Credentials = map[string]string{simID: simKey}
+	opts.Credentials = map[string]string{simID: simKey, aliID: aliKey}
 	sim := simulator.New(opts)
 	url, stop, err := sim.Start("127.0.0.1:0")
 	if err != nil {

@@ -159,8 +159,10 @@ func labelKey(base map[string]string, extra ...string) string {
 
 func renderLabels(labels map[string]string) string {
 	names := make([]string, 0, len(labels))
-	for n := range labels {
-		names = append(names, n)
+	for n, v := range labels {
+		if v != "" { // as series() renders them: an empty label is absent
+			names = append(names, n)
+		}
 	}
 	slices.Sort(names) // exposition parsing yields labels sorted by name
 	parts := make([]string, len(names))

@@ -159,6 +159,7 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, tl...)
 
 	counts := map[dts.Kind]int{}
+	counted := map[[2]string]bool{} // a two-way job is one job
 	seen := map[[3]string]bool{}
 	for _, job := range snap.Jobs {
 		key := [3]string{string(job.Kind), job.ID, job.Direction}
@@ -166,7 +167,10 @@ func (s *scrape) emitTarget(ch chan<- prometheus.Metric, t *Target, snap dts.Sna
 			continue // an id listed twice would make the whole scrape fail
 		}
 		seen[key] = true
-		counts[job.Kind]++
+		if !counted[[2]string{key[0], key[1]}] {
+			counted[[2]string{key[0], key[1]}] = true
+			counts[job.Kind]++
+		}
 		emitJob(ch, t, job)
 	}
 	seenChecks := map[[3]string]bool{}

@@ -157,7 +157,7 @@ func TestConfigCheck(t *testing.T) {
 	if code := run(context.Background(), []string{"--config.check", "--config.file=testdata/invalid.yml"}, &out, &errOut); code != 1 {
 		t.Errorf("invalid config: exit %d, want 1", code)
 	}
-	if want := `accounts[0].provider: "aws" is not supported (allowed: tencent)`; !strings.Contains(errOut.String(), want) {
+	if want := `accounts[0].provider: "aws" is not supported (allowed: alibaba, tencent)`; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr %q does not name the field: want %q", errOut.String(), want)
 	}
 	if strings.Contains(out.String()+errOut.String(), "config-check-secret-value") {

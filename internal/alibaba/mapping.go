@@ -223,16 +223,22 @@ func (s *Source) job(f fields) dts.Job {
 }
 
 // impliedStage is the status of a stage the answer leaves empty, where the
-// job's phase tells it: nothing has started before the job has, and the list
-// API no longer fills the data synchronization stage of ended jobs.
+// job's phase tells it: nothing has started before the job has; a running or
+// paused job is in its last stage (the list API and some answers leave the
+// data synchronization stage out); an ended job has ended it.
 func impliedStage(phase dts.Phase, k int) dts.StepStatus {
+	last := k == len(stageSteps)-1
 	switch phase {
 	case dts.PhasePending, dts.PhaseChecking, dts.PhaseCheckFailed:
 		return dts.StepNotStarted
-	case dts.PhaseFinished:
-		if k == len(stageSteps)-1 {
+	case dts.PhaseRunning, dts.PhasePaused, dts.PhaseFinished:
+		switch {
+		case !last, phase == dts.PhaseFinished:
 			return dts.StepFinished
+		case phase == dts.PhasePaused:
+			return dts.StepPaused
 		}
+		return dts.StepRunning
 	}
 	return ""
 }
