@@ -25,11 +25,26 @@ func startDemo() (*config.Config, func() error, error) {
   - name: demo-tencent
     provider: tencent
     regions: [ap-guangzhou, ap-shanghai]
-    endpoint: %s
+    endpoint: %[1]s
     credentials:
-      secret_id: %s
-      secret_key: %s
+      secret_id: %[2]s
+      secret_key: %[3]s
     collect: [sync_jobs, sync_checks, migration_jobs, migration_checks, legacy_sync]
+  - name: demo-alibaba
+    provider: alibaba
+    regions: [cn-hangzhou, cn-shanghai]
+    endpoint: %[1]s
+    credentials:
+      access_key_id: %[2]s
+      access_key_secret: %[3]s
+  - name: demo-alibaba-dtsjobs
+    provider: alibaba
+    regions: [cn-hangzhou]
+    endpoint: %[1]s
+    credentials:
+      access_key_id: %[2]s
+      access_key_secret: %[3]s
+    collect: [dts_jobs]
 `, url, id, key)
 	cfg, err := config.Parse([]byte(yml), ".")
 	if err != nil {

@@ -28,11 +28,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := kingpin.New("dts_simulator", "A simulated DTS cloud (Tencent Cloud API 3.0) for demos and tests.")
 	var (
 		listen    = app.Flag("web.listen-address", "Address to listen on; keep it on loopback.").Default("127.0.0.1:18080").String()
-		secretID  = app.Flag("secret-id", "Secret id the simulator accepts.").Default("AKIDsimulator").String()
+		secretID  = app.Flag("secret-id", "Key id the simulator accepts (Tencent secret_id and Alibaba access_key_id).").Default("AKIDsimulator").String()
 		keyFile   = app.Flag("secret-key-file", "File holding the secret key the simulator accepts (default: $DTS_SIMULATOR_SECRET_KEY, else 'simulator-secret-key').").String()
 		regions   = app.Flag("tencent.sync-jobs", "Sync jobs per region, as REGION=COUNT; repeatable.").Default("ap-guangzhou=8", "ap-shanghai=4").Strings()
 		migration = app.Flag("tencent.migration-jobs", "Migration jobs per region, as REGION=COUNT; repeatable.").Default("ap-guangzhou=6").Strings()
 		legacy    = app.Flag("tencent.legacy-sync-jobs", "2018-03-30 sync jobs per region, as REGION=COUNT; repeatable. Elsewhere that API answers ActionOffline.").Strings()
+		aliSync   = app.Flag("alibaba.sync-jobs", "Alibaba synchronization jobs per region, as REGION=COUNT; repeatable. DescribeDtsJobs (JobType SYNC) lists the same jobs.").Default("cn-hangzhou=14").Strings()
+		aliMig    = app.Flag("alibaba.migration-jobs", "Alibaba migration jobs per region (DescribeDtsJobs, JobType MIGRATION), as REGION=COUNT; repeatable.").Default("cn-hangzhou=12").Strings()
 		faultSpec = app.Flag("fault", "Inject a fault on every call of an action, as ACTION=ERROR_CODE (e.g. DescribeSyncJobs=RequestLimitExceeded) or ACTION=malformed; repeatable.").Strings()
 	)
 	app.UsageWriter(stdout)
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"tencent.sync-jobs", *regions, &scenario.TencentSyncJobs},
 		{"tencent.migration-jobs", *migration, &scenario.TencentMigrationJobs},
 		{"tencent.legacy-sync-jobs", *legacy, &scenario.TencentLegacySyncJobs},
+		{"alibaba.sync-jobs", *aliSync, &scenario.AlibabaSyncJobs},
+		{"alibaba.migration-jobs", *aliMig, &scenario.AlibabaMigrationJobs},
 	} {
 		counts, err := regionCounts(f.specs)
 		if err != nil {

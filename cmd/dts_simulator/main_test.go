@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dts-exporter/dts_exporter/internal/alibaba"
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/tencent"
 	"github.com/dts-exporter/dts_exporter/internal/testutil"
@@ -19,7 +20,7 @@ func TestSimulatorServesSignedRequests(t *testing.T) {
 	out := &testutil.Buffer{}
 	exited := make(chan int, 1)
 	go func() {
-		exited <- run(ctx, []string{"--web.listen-address=" + addr, "--tencent.sync-jobs=ap-chengdu=7", "--secret-id=AKIDcli"}, out, io.Discard)
+		exited <- run(ctx, []string{"--web.listen-address=" + addr, "--tencent.sync-jobs=ap-chengdu=7", "--alibaba.sync-jobs=cn-qingdao=5", "--secret-id=AKIDcli"}, out, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -45,6 +46,19 @@ func TestSimulatorServesSignedRequests(t *testing.T) {
 	if snap.Err() != nil || len(snap.Jobs) != 7 {
 		t.Errorf("got %d jobs, err %v; want the 7 configured", len(snap.Jobs), snap.Err())
 	}
+	ali, err := alibaba.New(alibaba.Options{Account: config.Account{Name: "b", Provider: "alibaba", Endpoint: "http://" + addr,
+		Collect: []string{"synchronization"}, Credentials: config.Credentials{AccessKeyID: "AKIDcli"}.WithKey("simulator-secret-key")}, Region: "cn-qingdao"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	snap = ali.Collect(cctx)
+	for _, j := range snap.Jobs {
+		ids[j.ID] = true
+	}
+	if snap.Err() != nil || len(ids) != 5 {
+		t.Errorf("alibaba: got %d jobs, err %v; want the 5 configured", len(ids), snap.Err())
+	}
 }
 
 func TestSimulatorRejectsBadFlags(t *testing.T) {
@@ -52,6 +66,7 @@ func TestSimulatorRejectsBadFlags(t *testing.T) {
 		{"--tencent.sync-jobs=ap-chengdu"},
 		{"--tencent.sync-jobs=ap-chengdu=-1"},
 		{"--fault=DescribeSyncJobs"},
+		{"--alibaba.sync-jobs=cn-hangzhou=x"},
 	} {
 		var errOut bytes.Buffer
 		if code := run(context.Background(), args, io.Discard, &errOut); code != 2 {

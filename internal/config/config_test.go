@@ -190,14 +190,16 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "tencent-prod.key"), []byte("k\n"), 0o600); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"tencent-prod.key", "alibaba-prod.key"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("k\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg, err := Parse(example, dir)
 	if err != nil {
 		t.Fatalf("config.example.yaml is invalid: %v", err)
 	}
-	if len(cfg.Accounts) != 2 || cfg.Accounts[1].Credentials.Static() {
+	if len(cfg.Accounts) != 3 || cfg.Accounts[1].Credentials.Static() || cfg.Accounts[2].Credentials.ID() == "" {
 		t.Errorf("unexpected example: %+v", cfg.Accounts)
 	}
 }
