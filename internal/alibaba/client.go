@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -66,7 +67,11 @@ type Source struct {
 	region  string
 	caller  *apicall.Caller
 	logger  *slog.Logger
-	client  *openapi.Client
+	// clients are idle SDK clients: an openapi.Client is not safe for
+	// concurrent calls (each RPC call resets its Headers field), so each
+	// call takes one of its own. They share the credential and HTTP client.
+	clients chan *openapi.Client
+	cfg     *openapiutil.Config
 }
 
 var _ dts.Source = (*Source)(nil)
@@ -80,6 +85,10 @@ func New(opts Options) (*Source, error) {
 		RegionId:       dara.String(opts.Region),
 		ReadTimeout:    dara.Int(60_000), // the scrape deadline is the real bound
 		ConnectTimeout: dara.Int(5_000),
+		// Our own HTTP client: the SDK's default one is shared by every
+		// client of a host and rewrites its Timeout on each request while
+		// other requests read it (a data race under concurrent calls).
+		HttpClient: &httpClient{c: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}},
 	}
 	if ep := opts.Account.Endpoint; ep != "" {
 		u, err := url.Parse(ep)
@@ -101,14 +110,13 @@ func New(opts Options) (*Source, error) {
 		// The credentials package names the field at fault, never its value.
 		return nil, fmt.Errorf("credentials: %w", err)
 	}
-	client, err := openapi.NewClient(cfg)
+	s := &Source{account: opts.Account, region: opts.Region, logger: opts.Logger, cfg: cfg,
+		clients: make(chan *openapi.Client, statusWorkers)}
+	client, err := s.newClient()
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return nil, err
 	}
-	// Keep the client's own error types (ClientError, ThrottlingError...)
-	// instead of a generic SDKError that carries the whole error body.
-	client.DisableSDKError = dara.Bool(true)
-	s := &Source{account: opts.Account, region: opts.Region, logger: opts.Logger, client: client}
+	s.clients <- client
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -123,6 +131,45 @@ func New(opts Options) (*Source, error) {
 		s.caller.Limits = apicall.NewLimits(config.Providers[ProviderName].RateLimits, opts.Account.RateLimits)
 	}
 	return s, nil
+}
+
+// httpClient implements dara.HttpClient with a client of our own; requests
+// carry the scrape's context, which bounds them.
+type httpClient struct{ c *http.Client }
+
+func (h *httpClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return h.c.Do(req)
+}
+
+func (s *Source) newClient() (*openapi.Client, error) {
+	client, err := openapi.NewClient(s.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	// Keep the client's own error types (ClientError, ThrottlingError...)
+	// instead of a generic SDKError that carries the whole error body.
+	client.DisableSDKError = dara.Bool(true)
+	return client, nil
+}
+
+// withClient runs fn with an idle client, or a new one when all are busy.
+func (s *Source) withClient(fn func(*openapi.Client) error) error {
+	var client *openapi.Client
+	select {
+	case client = <-s.clients:
+	default:
+		var err error
+		if client, err = s.newClient(); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		select {
+		case s.clients <- client:
+		default:
+		}
+	}()
+	return fn(client)
 }
 
 func endpointOf(region string) string {
@@ -197,7 +244,12 @@ func (s *Source) rpc(ctx context.Context, action string, query map[string]string
 		BodyType: dara.String("string"),
 	}
 	return s.caller.Do(ctx, action, func(ctx context.Context) error {
-		resp, err := s.client.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+		var resp map[string]any
+		err := s.withClient(func(c *openapi.Client) error {
+			var err error
+			resp, err = c.CallApiWithCtx(ctx, params, &openapiutil.OpenApiRequest{Query: q}, &dara.RuntimeOptions{})
+			return err
+		})
 		if err != nil {
 			return err
 		}
