@@ -27,6 +27,20 @@ var e2eStatuses = []string{"Running", "Failed", "Paused", "CheckNotPass", "Runni
 
 const e2eRegion = "ap-guangzhou"
 
+// The Alibaba side of the scenario, in another account: a healthy job, a
+// failed one, one loading its data (spelled as the zh documentation spells
+// it) and one whose pre-check failed.
+var e2eAliStatuses = []string{"Synchronizing", "Failed", "initializating", "PrecheckFailed"}
+
+const (
+	e2eAliRegion  = "cn-hangzhou"
+	e2eAliAccount = "e2e-ali"
+)
+
+// notFromAlibaba are the dashboard queries that cannot find Alibaba jobs:
+// its API reports no lag in bytes.
+var notFromAlibaba = []string{"dts_job_lag_bytes"}
+
 // webhook collects what Alertmanager sends.
 type webhook struct {
 	mu     sync.Mutex
@@ -168,8 +182,10 @@ func TestAlertsAndDashboardsEndToEnd(t *testing.T) {
 	sim := simulator.New(simulator.Options{
 		Credentials: map[string]string{id: key},
 		Scenario: simulator.Scenario{
-			TencentSyncJobs: map[string]int{e2eRegion: len(e2eStatuses)},
-			SyncStatus:      func(_ string, i int) string { return e2eStatuses[i] },
+			TencentSyncJobs:   map[string]int{e2eRegion: len(e2eStatuses)},
+			SyncStatus:        func(_ string, i int) string { return e2eStatuses[i] },
+			AlibabaSyncJobs:   map[string]int{e2eAliRegion: len(e2eAliStatuses)},
+			AlibabaSyncStatus: func(_ string, i int) string { return e2eAliStatuses[i] },
 		},
 	})
 	simURL, stopSim, err := sim.Start("127.0.0.1:0")
@@ -179,6 +195,8 @@ func TestAlertsAndDashboardsEndToEnd(t *testing.T) {
 	t.Cleanup(func() { _ = stopSim() })
 	jobs := sim.TencentSyncJobs(e2eRegion)
 	jobID := func(i int) string { return *jobs[i].JobId }
+	aliJobs := sim.AlibabaSyncJobs(e2eAliRegion)
+	aliJobID := func(i int) string { return aliJobs[i].SynchronizationJobId }
 
 	hook := &webhook{alerts: map[[2]string]map[string]string{}}
 	hookSrv := httptest.NewServer(hook)
@@ -191,7 +209,12 @@ func TestAlertsAndDashboardsEndToEnd(t *testing.T) {
     regions: [%s]
     endpoint: %s
     credentials: {secret_id: %s, secret_key: %s}
-`, e2eRegion, simURL, id, key))
+  - name: %s
+    provider: alibaba
+    regions: [%s]
+    endpoint: %s
+    credentials: {access_key_id: %s, access_key_secret: %s}
+`, e2eRegion, simURL, id, key, e2eAliAccount, e2eAliRegion, simURL, id, key))
 	startProcess(t, bin, "--config.file="+cfg, "--web.listen-address="+exporterAddr)
 	waitHTTP(t, "http://"+exporterAddr+"/-/healthy", 30*time.Second)
 
@@ -239,6 +262,8 @@ scrape_configs:
 		{"DTSPreCheckFailed", jobID(3)},
 		{"DTSJobDelayHigh", jobID(4)},
 		{"DTSJobLagBytesHigh", jobID(4)},
+		{"DTSJobFailed", aliJobID(1)},
+		{"DTSPreCheckFailed", aliJobID(3)},
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	var got map[[2]string]map[string]string
@@ -254,7 +279,7 @@ scrape_configs:
 		time.Sleep(time.Second)
 	}
 	for k, labels := range got {
-		if k[1] == jobID(0) || k[1] == jobID(5) {
+		if k[1] == jobID(0) || k[1] == jobID(5) || k[1] == aliJobID(0) || k[1] == aliJobID(2) {
 			t.Errorf("healthy job %s raised %s", k[1], k[0])
 		}
 		switch k[0] {
@@ -280,6 +305,21 @@ scrape_configs:
 		}
 		if len(series) == 0 {
 			t.Errorf("%s: %q returns no data", q.where, substitute(q.expr))
+		}
+	}
+	// The same queries, for the Alibaba account alone, find its jobs.
+	for _, q := range dashboardQueries(t) {
+		if !strings.Contains(q.expr, "$account") || slices.ContainsFunc(notFromAlibaba, func(m string) bool { return strings.Contains(q.expr, m) }) {
+			continue
+		}
+		expr := substitute(strings.ReplaceAll(q.expr, "$account", e2eAliAccount))
+		series, err := promQuery(t, promBase, expr)
+		if err != nil {
+			t.Errorf("%s: %v", q.where, err)
+			continue
+		}
+		if len(series) == 0 {
+			t.Errorf("%s, Alibaba account: %q returns no data", q.where, expr)
 		}
 	}
 }
