@@ -63,6 +63,16 @@ func (t *Target) timedOut(ctx context.Context) dts.Snapshot {
 	return dts.Snapshot{Families: []dts.FamilyResult{{Name: "all", Err: err}}}
 }
 
+// providers are the clouds this build implements: how to build a target's
+// source, and the API actions its families call.
+var providers = map[string]struct {
+	new     func(apicall.Options) (dts.Source, error)
+	actions func(families []string) []string
+}{
+	tencent.ProviderName: {func(o apicall.Options) (dts.Source, error) { return tencent.New(o) }, tencent.Actions},
+	alibaba.ProviderName: {func(o apicall.Options) (dts.Source, error) { return alibaba.New(o) }, alibaba.Actions},
+}
+
 // NewTargets builds one target per (account, region) of the configuration.
 // API calls are counted on api, with the target's labels.
 func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Target, error) {
@@ -71,34 +81,19 @@ func NewTargets(cfg *config.Config, api *APIMetrics, logger *slog.Logger) ([]*Ta
 		limits := apicall.NewLimits(config.Providers[acct.Provider].RateLimits, acct.RateLimits)
 		for _, region := range acct.Regions {
 			observe := api.observer(acct.Provider, acct.Name, region)
-			var (
-				src dts.Source
-				err error
-			)
-			switch acct.Provider {
-			case tencent.ProviderName:
-				api.initErrors(acct.Provider, acct.Name, region, tencent.Actions(acct.Collect))
-				src, err = tencent.New(tencent.Options{
-					Account:  acct,
-					Region:   region,
-					Limits:   limits,
-					Observer: observe,
-					Logger:   logger.With("provider", acct.Provider, "account", acct.Name, "region", region),
-					Retries:  2,
-				})
-			case alibaba.ProviderName:
-				api.initErrors(acct.Provider, acct.Name, region, alibaba.Actions(acct.Collect))
-				src, err = alibaba.New(alibaba.Options{
-					Account:  acct,
-					Region:   region,
-					Limits:   limits,
-					Observer: observe,
-					Logger:   logger.With("provider", acct.Provider, "account", acct.Name, "region", region),
-					Retries:  2,
-				})
-			default:
-				err = fmt.Errorf("provider %q is not implemented", acct.Provider)
+			p, ok := providers[acct.Provider]
+			if !ok {
+				return nil, fmt.Errorf("account %s: provider %q is not implemented", acct.Name, acct.Provider)
 			}
+			api.initErrors(acct.Provider, acct.Name, region, p.actions(acct.Collect))
+			src, err := p.new(apicall.Options{
+				Account:  acct,
+				Region:   region,
+				Limits:   limits,
+				Observer: observe,
+				Logger:   logger.With("provider", acct.Provider, "account", acct.Name, "region", region),
+				Retries:  2,
+			})
 			if err != nil {
 				return nil, fmt.Errorf("account %s, region %s: %w", acct.Name, region, err)
 			}

@@ -51,15 +51,7 @@ var regionalEndpoints = []string{
 }
 
 // Options configure a Source.
-type Options struct {
-	Account  config.Account
-	Region   string
-	Limits   *apicall.Limits
-	Observer dts.CallObserver
-	Logger   *slog.Logger
-	// Retries is how often a throttled call is retried within the deadline.
-	Retries int
-}
+type Options = apicall.Options
 
 // Source collects one (account, region) of Alibaba Cloud DTS.
 type Source struct {

@@ -12,8 +12,20 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/dts"
 )
+
+// Options configure the Source of one target, whatever its provider.
+type Options struct {
+	Account  config.Account
+	Region   string
+	Limits   *Limits
+	Observer dts.CallObserver
+	Logger   *slog.Logger
+	// Retries is how often a throttled call is retried within the deadline.
+	Retries int
+}
 
 // DefaultRate applies to actions without a documented limit: the most
 // conservative limit the vendors' API pages give.

@@ -69,12 +69,8 @@ func (s *Server) serveAlibaba(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if f := s.takeFault(action, region); f != nil {
-		if f.Delay > 0 {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(f.Delay):
-			}
+		if !holdBack(r, f) {
+			return
 		}
 		switch {
 		case f.Malformed:

@@ -135,6 +135,19 @@ func (s *Server) takeFault(action, region string) *Fault {
 	return nil
 }
 
+// holdBack waits out a fault's delay; false if the client gave up first.
+func holdBack(r *http.Request, f *Fault) bool {
+	if f.Delay <= 0 {
+		return true
+	}
+	select {
+	case <-r.Context().Done():
+		return false
+	case <-time.After(f.Delay):
+		return true
+	}
+}
+
 func requestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])

@@ -77,12 +77,8 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 
 	name := callName(action, version)
 	if f := s.takeFault(name, region); f != nil {
-		if f.Delay > 0 {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(f.Delay):
-			}
+		if !holdBack(r, f) {
+			return
 		}
 		switch {
 		case f.Malformed:

@@ -34,15 +34,7 @@ const pageLimit = 100
 const maxPages = 1000
 
 // Options configure a Source.
-type Options struct {
-	Account  config.Account
-	Region   string
-	Limits   *apicall.Limits
-	Observer dts.CallObserver
-	Logger   *slog.Logger
-	// Retries is how often a throttled call is retried within the deadline.
-	Retries int
-}
+type Options = apicall.Options
 
 // Source collects one (account, region) of Tencent Cloud DTS.
 type Source struct {
