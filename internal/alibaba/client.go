@@ -252,7 +252,7 @@ func (s *Source) rpc(ctx context.Context, action string, query map[string]string
 		if err := json.Unmarshal([]byte(body), out); err != nil {
 			// encoding/json's messages name types and offsets, not content.
 			return &dts.APIError{Provider: ProviderName, Action: action, Code: "MalformedResponse", Class: dts.ClassMalformed,
-				Message: "invalid response: " + truncate(err.Error())}
+				Message: "invalid response: " + dts.Truncate(err.Error())}
 		}
 		return envelopeError(action, out.env())
 	})
@@ -280,7 +280,7 @@ func envelopeError(action string, e *envelope) error {
 		msg = strings.Replace(msg, "%s", dyn, 1)
 	}
 	return &dts.APIError{Provider: ProviderName, Action: action, Code: code, Class: classify(code),
-		RequestID: e.RequestId.String(), Message: truncate(msg)}
+		RequestID: e.RequestId.String(), Message: dts.Truncate(msg)}
 }
 
 // sdkError is what the client's ClientError, ServerError and ThrottlingError
@@ -318,7 +318,7 @@ func convert(action string, err error) error {
 		}
 		e.Class = classify(e.Code)
 		// "code: 400, <message> request id: <id>": the server's message.
-		e.Message = truncate(dara.StringValue(se.GetMessage()))
+		e.Message = dts.Truncate(dara.StringValue(se.GetMessage()))
 	default:
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) {
@@ -326,7 +326,7 @@ func convert(action string, err error) error {
 			break
 		}
 		// Network errors and the credential chain's errors.
-		e.Code, e.Class, e.Message = "ClientError", dts.ClassOther, truncate(err.Error())
+		e.Code, e.Class, e.Message = "ClientError", dts.ClassOther, dts.Truncate(err.Error())
 		if strings.Contains(strings.ToLower(e.Message), "credential") {
 			e.Code, e.Class = "InvalidCredentials", dts.ClassAuth
 		}
@@ -351,14 +351,6 @@ func classify(code string) dts.ErrorClass {
 	default:
 		return dts.ClassOther
 	}
-}
-
-func truncate(s string) string {
-	const maxLen = 300
-	if len(s) > maxLen {
-		return s[:maxLen] + "…"
-	}
-	return s
 }
 
 // forEach runs fn for every index below n on a few workers and returns the

@@ -73,3 +73,13 @@ func CodeOf(err error) string {
 	}
 	return "Unknown"
 }
+
+// Truncate shortens an error message for logs and labels-free errors: API
+// messages are unbounded text.
+func Truncate(s string) string {
+	const maxLen = 300
+	if len(s) > maxLen {
+		return s[:maxLen] + "…"
+	}
+	return s
+}

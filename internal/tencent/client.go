@@ -167,7 +167,7 @@ func (s *Source) convert(action string, err error) error {
 		e.Code, e.Class, e.Message = "ClientError.Timeout", dts.ClassTimeout, "scrape deadline reached"
 	default:
 		e.Code, e.Class = "ClientError.NetworkError", dts.ClassOther
-		e.Message = truncate(err.Error())
+		e.Message = dts.Truncate(err.Error())
 	}
 	return e
 }
@@ -196,27 +196,19 @@ func sanitizeMessage(code, msg string) string {
 	case "ClientError.ParseJsonError":
 		// "Fail to parse json content: <body>, because: <json error>"
 		if i := strings.LastIndex(msg, ", because: "); i >= 0 {
-			return truncate("invalid response: " + msg[i+len(", because: "):])
+			return dts.Truncate("invalid response: " + msg[i+len(", because: "):])
 		}
 		return "invalid response"
 	case "ClientError.HttpStatusCodeError":
 		// "Request fail with http status code: <status>, with body: <body>"
 		if i := strings.Index(msg, ", with body:"); i >= 0 {
-			return truncate(msg[:i])
+			return dts.Truncate(msg[:i])
 		}
 		return "unexpected HTTP status"
 	case "ClientError.IOError":
 		return "reading the response failed"
 	}
-	return truncate(msg)
-}
-
-func truncate(s string) string {
-	const maxLen = 300
-	if len(s) > maxLen {
-		return s[:maxLen] + "…"
-	}
-	return s
+	return dts.Truncate(msg)
 }
 
 // familyActions lists the API actions each family calls.
