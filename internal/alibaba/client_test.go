@@ -4,16 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dts-exporter/dts_exporter/internal/config"
 	"github.com/dts-exporter/dts_exporter/internal/dts"
 	"github.com/dts-exporter/dts_exporter/internal/simulator"
-	"github.com/dts-exporter/dts_exporter/internal/testutil"
 )
 
 const (
@@ -39,38 +36,13 @@ func startSim(t *testing.T, sc simulator.Scenario) (*simulator.Server, string) {
 	return sim, url
 }
 
-type calls struct {
-	mu   sync.Mutex
-	n    map[string]int
-	errs []error
-}
-
-func (c *calls) observe(action string, _ time.Duration, err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[action]++
-	if err != nil {
-		c.errs = append(c.errs, err)
-	}
-}
-
-func newSource(t *testing.T, url, key string, collect []string, c *calls, logger *testutil.Buffer) *Source {
+func newSource(t *testing.T, url string, collect []string) *Source {
 	t.Helper()
 	acct := config.Account{
 		Name: "ali", Provider: ProviderName, Endpoint: url, Collect: collect,
-		Credentials: config.Credentials{AccessKeyID: testID}.WithKey(key),
+		Credentials: config.Credentials{AccessKeyID: testID}.WithKey(testKey),
 	}
-	opts := Options{Account: acct, Region: "cn-hangzhou", Retries: 2}
-	if c != nil {
-		opts.Observer = c.observe
-	}
-	if logger != nil {
-		opts.Logger = slog.New(slog.NewTextHandler(logger, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	s, err := New(opts)
+	s, err := New(Options{Account: acct, Region: "cn-hangzhou", Retries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +125,7 @@ func TestSuccessFalseIsAnError(t *testing.T) {
 func TestDeadlineBoundsTheRound(t *testing.T) {
 	sim, url := startSim(t, simulator.Scenario{AlibabaSyncJobs: map[string]int{"cn-hangzhou": 3}})
 	sim.InjectFault(simulator.Fault{Action: "DescribeSynchronizationJobs", Delay: time.Minute})
-	s := newSource(t, url, testKey, []string{"synchronization"}, nil, nil)
+	s := newSource(t, url, []string{"synchronization"})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
